@@ -1,0 +1,110 @@
+package scheduledevents.config;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.health.HealthCheckHelper;
+import org.apache.camel.model.ModelCamelContext;
+import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.support.SimpleEventNotifierSupport;
+import org.apache.camel.spi.CamelEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scheduledevents.delivery.DeadLetters;
+import scheduledevents.delivery.DeliveryKeys;
+import scheduledevents.delivery.DeliveryPolicy;
+import scheduledevents.delivery.SinkQueues;
+import scheduledevents.events.DocumentProblems;
+import scheduledevents.events.ScheduledEventsParser;
+import scheduledevents.events.TransitionDetector;
+import scheduledevents.imds.ImdsClient;
+import scheduledevents.imds.ImdsPoller;
+import scheduledevents.imds.RequestBudget;
+import scheduledevents.observability.AgentMetrics;
+import scheduledevents.observability.ImdsHealthCheck;
+import scheduledevents.state.EventStateStore;
+
+/**
+ * Binds the beans that the YAML routes name ({@code imdsPoller}, {@code transitionDetector}, {@code sinkQueues},
+ * ...) from the checked settings. The routes decide the flow; this class only builds what they call.
+ */
+public class AgentConfiguration implements CamelConfiguration {
+    private static final Logger LOG = LoggerFactory.getLogger(AgentConfiguration.class);
+    static final String SINK_ROUTE_PREFIX = "sink-";
+
+    @Override
+    public void configure(CamelContext context) {
+        // Sinks are known by their routes; those are loaded after this runs, so the sink check waits for start-up
+        AgentSettings settings = AgentSettings.read(key -> lookup(context, key));
+        Clock clock = Clock.systemUTC();
+        Registry registry = context.getRegistry();
+
+        MeterRegistry meters = Optional.ofNullable(registry.findSingleByType(PrometheusMeterRegistry.class))
+                .map(MeterRegistry.class::cast)
+                .orElseGet(() -> {
+                    PrometheusMeterRegistry created = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+                    registry.bind("prometheusMeterRegistry", created);
+                    return created;
+                });
+        AgentMetrics metrics = new AgentMetrics(meters, clock);
+
+        ImdsClient client = new ImdsClient(settings.imdsUrl(), settings.imdsApiVersion(), settings.imdsConnectTimeout(),
+                settings.imdsTimeout(), new RequestBudget(settings.imdsMaxRequestsPerSecond()));
+        ImdsPoller poller = new ImdsPoller(client, settings.imdsTimeout(), settings.imdsFirstRequestTimeout(),
+                settings.pollInterval(), settings.imdsBackoffMax(), settings.vmName(), metrics, clock);
+        SinkQueues queues = new SinkQueues(settings.stateDir(), settings.sinks(), metrics, clock);
+        DeliveryPolicy policy = new DeliveryPolicy(queues, settings.sinkMaxAge(), metrics);
+
+        registry.bind("agentSettings", settings);
+        registry.bind("agentMetrics", metrics);
+        registry.bind("imdsClient", client);
+        registry.bind("imdsPoller", poller);
+        registry.bind("scheduledEventsParser", new ScheduledEventsParser());
+        registry.bind("documentProblems", new DocumentProblems(metrics));
+        registry.bind("transitionDetector", new TransitionDetector(new EventStateStore(settings.stateDir()),
+                settings.scope(), poller::identity, metrics, clock));
+        registry.bind("sinkQueues", queues);
+        registry.bind("deliveryKeys", new DeliveryKeys());
+        registry.bind("deliveryPolicy", policy);
+        registry.bind("deadLetters", new DeadLetters(settings.stateDir(), policy, metrics, clock));
+        ImdsHealthCheck health = new ImdsHealthCheck(poller.status(), settings.healthDownAfter(), clock);
+        health.setCamelContext(context);
+        registry.bind("imdsHealthCheck", health);
+
+        context.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
+            @Override
+            public void notify(CamelEvent event) {
+                if (event.getType() == CamelEvent.Type.CamelContextInitializing) {
+                    enableOnlyConfiguredSinks(context, settings.sinks());
+                    Optional.ofNullable(HealthCheckHelper.getHealthCheckRegistry(context))
+                            .ifPresent(r -> r.register(health));
+                }
+            }
+        });
+    }
+
+    /** Checks agent.sinks against the sink routes and keeps the others from starting. */
+    static void enableOnlyConfiguredSinks(CamelContext context, List<String> sinks) {
+        List<String> known = ((ModelCamelContext) context).getRouteDefinitions().stream().map(RouteDefinition::getRouteId)
+                .filter(id -> id != null && id.startsWith(SINK_ROUTE_PREFIX))
+                .map(id -> id.substring(SINK_ROUTE_PREFIX.length())).sorted().collect(Collectors.toList());
+        AgentSettings.checkSinks(sinks, known);
+        String disabled = known.stream().filter(s -> !sinks.contains(s)).map(s -> SINK_ROUTE_PREFIX + s)
+                .collect(Collectors.joining(","));
+        if (!disabled.isEmpty()) {
+            context.setAutoStartupExcludePattern(disabled);
+        }
+        LOG.info("Sinks enabled: {} (available: {})", String.join(", ", sinks), String.join(", ", known));
+    }
+
+    private static String lookup(CamelContext context, String key) {
+        return context.getPropertiesComponent().resolveProperty(key).orElse(null);
+    }
+}

@@ -1,0 +1,184 @@
+package scheduledevents.config;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import scheduledevents.events.Scope;
+import scheduledevents.state.DurableFiles;
+
+/**
+ * The agent's settings, read once at start-up through Camel's properties component (so {@code application.properties}
+ * and the environment override, {@code agent.sink.log.file} &lt;- {@code AGENT_SINK_LOG_FILE}, work exactly as in the
+ * YAML routes) and checked, so that a bad value stops start-up with one line naming the key instead of failing later.
+ */
+public record AgentSettings(
+        URI imdsUrl,
+        String imdsApiVersion,
+        Duration imdsConnectTimeout,
+        Duration imdsTimeout,
+        Duration imdsFirstRequestTimeout,
+        int imdsMaxRequestsPerSecond,
+        Duration imdsBackoffMax,
+        Duration pollInterval,
+        Path stateDir,
+        List<String> sinks,
+        String logFile,
+        Duration sinkMaxAge,
+        Scope scope,
+        String vmName,
+        int healthPort,
+        Duration healthDownAfter) {
+
+    /** Defaults, in one place; application.properties documents each key with the same value (a test checks). */
+    public static final Map<String, String> DEFAULTS = defaults();
+
+    private static Map<String, String> defaults() {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put("agent.imds.url", "http://169.254.169.254");
+        d.put("agent.imds.api-version", "2020-07-01");
+        d.put("agent.imds.connect-timeout", "2000");
+        d.put("agent.imds.timeout", "5000");
+        d.put("agent.imds.first-request-timeout", "130000");
+        d.put("agent.imds.max-requests-per-second", "4");
+        d.put("agent.imds.backoff.max", "30000");
+        d.put("agent.poll.interval", "1000");
+        d.put("agent.state.dir", "state");
+        d.put("agent.sinks", "log");
+        d.put("agent.sink.log.file", "");
+        d.put("agent.sink.max-age", "86400000");
+        d.put("agent.sink.retry.initial-delay", "1000");
+        d.put("agent.sink.retry.max-delay", "300000");
+        d.put("agent.sink.queue.poll-delay", "100");
+        d.put("agent.scope", "this-vm");
+        d.put("agent.vm.name", "");
+        d.put("agent.health.port", "9465");
+        d.put("agent.health.down-after", "60000");
+        return Map.copyOf(d);
+    }
+
+    /**
+     * @param lookup   the value of a key after placeholders and environment overrides, or null when unset
+     * The sink names are checked against the sink routes separately ({@link #checkSinks}), once routes are loaded.
+     */
+    public static AgentSettings read(Function<String, String> lookup) {
+        Reader r = new Reader(lookup);
+        List<String> sinks = r.list("agent.sinks");
+        Path stateDir = Path.of(r.text("agent.state.dir"));
+        try {
+            DurableFiles.requireWritableDirectory(stateDir);
+        } catch (IOException | RuntimeException e) {
+            throw new InvalidSettingException("agent.state.dir", "cannot write to " + stateDir.toAbsolutePath()
+                    + " (" + e.getClass().getSimpleName() + ")");
+        }
+        int budget = r.integer("agent.imds.max-requests-per-second", 1, 5);
+        r.millis("agent.sink.retry.initial-delay", 1);
+        r.millis("agent.sink.retry.max-delay", 1);
+        r.millis("agent.sink.queue.poll-delay", 1);
+        return new AgentSettings(r.httpUrl("agent.imds.url"), r.text("agent.imds.api-version"),
+                r.millis("agent.imds.connect-timeout", 1), r.millis("agent.imds.timeout", 1),
+                r.millis("agent.imds.first-request-timeout", 1), budget, r.millis("agent.imds.backoff.max", 1),
+                r.millis("agent.poll.interval", 10), stateDir, sinks, r.optional("agent.sink.log.file"),
+                r.millis("agent.sink.max-age", 1), r.scope("agent.scope"), r.optional("agent.vm.name"),
+                r.integer("agent.health.port", 0, 65535), r.millis("agent.health.down-after", 1));
+    }
+
+    /** @param known sink names that have a route ({@code sink-<name>}) */
+    public static void checkSinks(List<String> sinks, List<String> known) {
+        for (String sink : sinks) {
+            if (!known.contains(sink)) {
+                throw new InvalidSettingException("agent.sinks", "unknown sink '" + sink + "' (known: "
+                        + String.join(", ", known) + ")");
+            }
+        }
+    }
+
+    /** Reads and checks one key at a time; every failure names the key. */
+    private record Reader(Function<String, String> lookup) {
+        String raw(String key) {
+            String value = lookup.apply(key);
+            return value == null ? DEFAULTS.getOrDefault(key, "") : value.trim();
+        }
+
+        String optional(String key) {
+            return raw(key);
+        }
+
+        String text(String key) {
+            String value = raw(key);
+            if (value.isEmpty()) {
+                throw new InvalidSettingException(key, "must not be empty");
+            }
+            return value;
+        }
+
+        int integer(String key, int min, int max) {
+            String value = text(key);
+            try {
+                int n = Integer.parseInt(value);
+                if (n < min || n > max) {
+                    throw new InvalidSettingException(key, "must be between " + min + " and " + max + ", got " + n);
+                }
+                return n;
+            } catch (NumberFormatException e) {
+                throw new InvalidSettingException(key, "must be a whole number, got '" + value + "'");
+            }
+        }
+
+        /** Milliseconds, as a plain number: the YAML routes hand several of these to Camel as they are. */
+        Duration millis(String key, long minMillis) {
+            String value = text(key);
+            Duration d;
+            try {
+                d = Duration.ofMillis(Long.parseLong(value));
+            } catch (NumberFormatException e) {
+                throw new InvalidSettingException(key, "must be a number of milliseconds, got '" + value + "'");
+            }
+            if (d.toMillis() < minMillis) {
+                throw new InvalidSettingException(key, "must be at least " + minMillis + " ms, got '" + value + "'");
+            }
+            return d;
+        }
+
+        List<String> list(String key) {
+            List<String> items = new ArrayList<>();
+            for (String item : text(key).split(",")) {
+                String name = item.trim().toLowerCase(Locale.ROOT);
+                if (!name.isEmpty() && !items.contains(name)) {
+                    items.add(name);
+                }
+            }
+            if (items.isEmpty()) {
+                throw new InvalidSettingException(key, "must name at least one sink");
+            }
+            return items;
+        }
+
+        URI httpUrl(String key) {
+            String value = text(key);
+            try {
+                URI uri = new URI(value);
+                if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                    throw new InvalidSettingException(key, "must be an http:// URL with a host, got '" + value + "'");
+                }
+                return uri;
+            } catch (java.net.URISyntaxException e) {
+                throw new InvalidSettingException(key, "is not a URL: '" + value + "'");
+            }
+        }
+
+        Scope scope(String key) {
+            try {
+                return Scope.parse(text(key));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidSettingException(key, e.getMessage() + ", got '" + raw(key) + "'");
+            }
+        }
+    }
+}

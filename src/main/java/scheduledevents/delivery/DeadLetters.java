@@ -1,0 +1,65 @@
+package scheduledevents.delivery;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scheduledevents.observability.AgentMetrics;
+
+/**
+ * Where a record ends when its sink refused it for good or for longer than {@code agent.sink.max-age}: one JSON
+ * line per record in {@code agent.state.dir/dead-letter/<sink>.jsonl}, with an error log line and a metric, so
+ * nothing is dropped silently and an operator can replay it.
+ */
+public class DeadLetters {
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
+
+    private final Path directory;
+    private final DeliveryPolicy policy;
+    private final AgentMetrics metrics;
+    private final Clock clock;
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    public DeadLetters(Path stateDir, DeliveryPolicy policy, AgentMetrics metrics, Clock clock) {
+        this.directory = stateDir.resolve("dead-letter");
+        this.policy = policy;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    public Path file(String sink) {
+        return directory.resolve(sink + ".jsonl");
+    }
+
+    public void write(Exchange exchange) throws IOException {
+        if (exchange.getContext().isStopping() && policy.mustStayQueued(exchange)) {
+            // Shutting down mid-retry is not a reason to give up on a record: fail the exchange so the file stays
+            throw new IllegalStateException("agent stopping; record stays queued");
+        }
+        String sink = DeliveryPolicy.sinkOf(exchange);
+        String reason = DeliveryPolicy.reason(DeliveryPolicy.failureOf(exchange));
+        String body = exchange.getIn().getBody(String.class);
+        ObjectNode line = mapper.createObjectNode();
+        line.put("Sink", sink);
+        line.put("DeadLetteredAt", clock.instant().toString());
+        line.put("Reason", reason);
+        line.put("QueueFile", exchange.getIn().getHeader(Exchange.FILE_NAME_ONLY, String.class));
+        try {
+            line.set("Record", mapper.readTree(body));
+        } catch (IOException notJson) {
+            line.put("Record", body);
+        }
+        Files.createDirectories(directory);
+        Files.writeString(file(sink), mapper.writeValueAsString(line) + "\n", StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        metrics.deadLettered(sink);
+        LOG.error("Sink {}: record dead-lettered ({}); kept in {}", sink, reason, file(sink));
+    }
+}

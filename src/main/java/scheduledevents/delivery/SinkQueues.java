@@ -1,0 +1,89 @@
+package scheduledevents.delivery;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import scheduledevents.events.TransitionRecord;
+import scheduledevents.observability.AgentMetrics;
+import scheduledevents.state.DurableFiles;
+
+/**
+ * One on-disk queue per enabled sink: a directory under {@code agent.state.dir/queue/} with one file per record,
+ * named {@code <enqueue-millis>-<sequence>.json} so that the name sorts in arrival order and tells the record's age.
+ * A record is written to every sink's queue, durably, before the poll that found it finishes; each sink's route
+ * consumes its own directory, so one sink being down never holds up another.
+ */
+public class SinkQueues {
+    private final Path queueRoot;
+    private final List<String> sinks;
+    private final Clock clock;
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final AtomicLong sequence = new AtomicLong();
+
+    public SinkQueues(Path stateDir, List<String> sinks, AgentMetrics metrics, Clock clock) {
+        this.queueRoot = stateDir.resolve("queue");
+        this.sinks = List.copyOf(sinks);
+        this.clock = clock;
+        for (String sink : this.sinks) {
+            metrics.queueDepth(sink, () -> depth(sink));
+        }
+    }
+
+    public List<String> sinks() {
+        return sinks;
+    }
+
+    public Path directory(String sink) {
+        return queueRoot.resolve(sink);
+    }
+
+    public void enqueue(TransitionRecord record) {
+        byte[] json;
+        try {
+            json = mapper.writeValueAsBytes(record);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise record", e);
+        }
+        String name = String.format("%013d-%09d.json", clock.millis(), sequence.incrementAndGet() % 1_000_000_000);
+        for (String sink : sinks) {
+            try {
+                DurableFiles.writeAtomically(directory(sink).resolve(name), json);
+            } catch (IOException e) {
+                // Fails the poll: the state is not advanced, so the transition is detected again next time
+                throw new UncheckedIOException("cannot queue record for sink " + sink + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Milliseconds since the record in the queue file {@code fileName} was queued, or 0 for a foreign name. */
+    public long ageMillis(String fileName) {
+        int dash = fileName == null ? -1 : fileName.indexOf('-');
+        if (dash <= 0) {
+            return 0;
+        }
+        try {
+            return Math.max(0, clock.millis() - Long.parseLong(fileName.substring(0, dash)));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    public long depth(String sink) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory(sink), "[0-9]*.json")) {
+            long n = 0;
+            for (Path ignored : files) {
+                n++;
+            }
+            return n;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package scheduledevents.events;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import scheduledevents.imds.VmIdentity;
+
+/**
+ * What every sink receives for one transition: the IMDS fields as received, then what the agent adds. One shape
+ * for all sinks, so a consumer written against the log file also reads Event Grid's {@code data}.
+ */
+@JsonInclude(JsonInclude.Include.ALWAYS)
+@JsonPropertyOrder({"EventId", "EventType", "ResourceType", "Resources", "EventStatus", "NotBefore", "Description",
+        "EventSource", "DurationInSeconds", "NotBeforeUtc", "DocumentIncarnation", "ObservedAt", "NoticeSeconds",
+        "AffectsThisVm", "Vm"})
+public record TransitionRecord(
+        @JsonProperty("EventId") String eventId,
+        @JsonProperty("EventType") String eventType,
+        @JsonProperty("ResourceType") String resourceType,
+        @JsonProperty("Resources") List<String> resources,
+        @JsonProperty("EventStatus") String eventStatus,
+        @JsonProperty("NotBefore") String notBefore,
+        @JsonProperty("Description") String description,
+        @JsonProperty("EventSource") String eventSource,
+        @JsonProperty("DurationInSeconds") Integer durationInSeconds,
+        @JsonProperty("NotBeforeUtc") String notBeforeUtc,
+        @JsonProperty("DocumentIncarnation") long documentIncarnation,
+        @JsonProperty("ObservedAt") String observedAt,
+        @JsonProperty("NoticeSeconds") Long noticeSeconds,
+        @JsonProperty("AffectsThisVm") Boolean affectsThisVm,
+        @JsonProperty("Vm") VmIdentity vm) {
+
+    /**
+     * @param vmName this VM's name, or null when unknown (then AffectsThisVm is null: nobody can tell)
+     */
+    public static TransitionRecord of(ScheduledEvent event, long incarnation, Instant observedAt, String vmName,
+                                      VmIdentity vm) {
+        Instant notBefore = event.notBeforeUtc();
+        Long notice = notBefore == null ? null : Math.max(0, Duration.between(observedAt, notBefore).toSeconds());
+        return new TransitionRecord(event.eventId(), event.eventType(), event.resourceType(), event.resources(),
+                event.eventStatus(), event.notBefore(), event.description(), event.eventSource(),
+                event.durationInSeconds(), notBefore == null ? null : notBefore.toString(), incarnation,
+                observedAt.toString(), notice, vmName == null ? null : event.names(vmName), vm);
+    }
+}

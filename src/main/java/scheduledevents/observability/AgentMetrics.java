@@ -1,0 +1,91 @@
+package scheduledevents.observability;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.function.Supplier;
+import scheduledevents.imds.PollStatus;
+
+/**
+ * The agent's own Prometheus metrics. Label values that come from the network (event types) are mapped onto a
+ * fixed set, so a hostile or buggy document cannot create unbounded series; no label ever carries a secret.
+ */
+public class AgentMetrics {
+    private static final Set<String> TYPES = Set.of("Freeze", "Reboot", "Redeploy", "Preempt", "Terminate");
+    private static final Set<String> STATUSES = Set.of("Scheduled", "Started", "Completed", "Canceled");
+
+    private final MeterRegistry registry;
+    private final Clock clock;
+
+    public AgentMetrics(MeterRegistry registry, Clock clock) {
+        this.registry = registry;
+        this.clock = clock;
+    }
+
+    /** For tests and commands that do not expose metrics. */
+    public static AgentMetrics inMemory() {
+        return new AgentMetrics(new SimpleMeterRegistry(), Clock.systemUTC());
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    public void poll(String status) {
+        registry.counter("agent.imds.polls", "status", status).increment();
+    }
+
+    public void pollError(String status) {
+        registry.counter("agent.imds.poll.errors", "status", status).increment();
+    }
+
+    public void transition(String type, String status) {
+        registry.counter("agent.transitions", "type", bounded(type, TYPES), "status", bounded(status, STATUSES))
+                .increment();
+    }
+
+    public void delivered(String sink) {
+        registry.counter("agent.sink.deliveries", "sink", sink).increment();
+    }
+
+    public void failed(String sink) {
+        registry.counter("agent.sink.failures", "sink", sink).increment();
+    }
+
+    public void retried(String sink) {
+        registry.counter("agent.sink.retries", "sink", sink).increment();
+    }
+
+    public void deadLettered(String sink) {
+        registry.counter("agent.sink.dead.letters", "sink", sink).increment();
+    }
+
+    public void queueDepth(String sink, Supplier<Number> depth) {
+        Gauge.builder("agent.sink.queue.depth", depth).tag("sink", sink)
+                .description("records waiting in the sink's on-disk queue").register(registry);
+    }
+
+    public void lastGoodPoll(PollStatus status) {
+        Gauge.builder("agent.imds.last.good.poll.age.seconds", () -> {
+            Instant last = status.lastSuccess();
+            return last == null ? Double.NaN : Duration.between(last, clock.instant()).toMillis() / 1000.0;
+        }).description("seconds since IMDS last answered with a document (NaN before the first)").register(registry);
+    }
+
+    public double count(String name, String... tags) {
+        Counter counter = registry.find(name).tags(tags).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    private static String bounded(String value, Set<String> known) {
+        if (value == null) {
+            return "unknown";
+        }
+        return known.stream().filter(k -> k.equalsIgnoreCase(value)).findFirst().orElse("other");
+    }
+}
