@@ -80,6 +80,7 @@ public final class Agent {
         Main main = new Main();
         main.setDefaultPropertyPlaceholderLocation("file:" + options.config.toAbsolutePath());
         main.configure().addConfiguration(new AgentConfiguration());
+        main.addMainListener(AgentConfiguration.sinkCheck());
         if (options.routes != null) {
             main.configure().setRoutesIncludePattern("file:" + options.routes.toAbsolutePath() + "/*.yaml");
         }

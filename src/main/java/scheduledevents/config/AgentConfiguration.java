@@ -13,8 +13,10 @@ import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.model.ModelCamelContext;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.spi.Registry;
-import org.apache.camel.support.SimpleEventNotifierSupport;
-import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.StartupListener;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.MainListener;
+import org.apache.camel.main.MainListenerSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scheduledevents.delivery.DeadLetters;
@@ -40,7 +42,7 @@ public class AgentConfiguration implements CamelConfiguration {
     static final String SINK_ROUTE_PREFIX = "sink-";
 
     @Override
-    public void configure(CamelContext context) {
+    public void configure(CamelContext context) throws Exception {
         // Sinks are known by their routes; those are loaded after this runs, so the sink check waits for start-up
         AgentSettings settings = AgentSettings.read(key -> lookup(context, key));
         Clock clock = Clock.systemUTC();
@@ -78,23 +80,44 @@ public class AgentConfiguration implements CamelConfiguration {
         health.setCamelContext(context);
         registry.bind("imdsHealthCheck", health);
 
-        context.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
+        context.addStartupListener(new StartupListener() {
             @Override
-            public void notify(CamelEvent event) {
-                if (event.getType() == CamelEvent.Type.CamelContextInitializing) {
-                    enableOnlyConfiguredSinks(context, settings.sinks());
-                    Optional.ofNullable(HealthCheckHelper.getHealthCheckRegistry(context))
-                            .ifPresent(r -> r.register(health));
-                }
+            public void onCamelContextStarting(CamelContext camel, boolean alreadyStarted) {
+                enableOnlyConfiguredSinks(camel, settings.sinks());
+                Optional.ofNullable(HealthCheckHelper.getHealthCheckRegistry(camel)).ifPresent(r -> r.register(health));
+            }
+
+            @Override
+            public void onCamelContextStarted(CamelContext camel, boolean alreadyStarted) {
+                // nothing more to do once started
             }
         });
     }
 
-    /** Checks agent.sinks against the sink routes and keeps the others from starting. */
-    static void enableOnlyConfiguredSinks(CamelContext context, List<String> sinks) {
-        List<String> known = ((ModelCamelContext) context).getRouteDefinitions().stream().map(RouteDefinition::getRouteId)
+    /**
+     * For Camel main: checks agent.sinks once the routes are loaded and before anything starts, so that an unknown
+     * sink stops start-up with one line instead of a failed context.
+     */
+    public static MainListener sinkCheck() {
+        return new MainListenerSupport() {
+            @Override
+            public void afterConfigure(BaseMainSupport main) {
+                CamelContext context = main.getCamelContext();
+                AgentSettings.checkSinks(context.getRegistry().findSingleByType(AgentSettings.class).sinks(),
+                        sinkRoutes(context));
+            }
+        };
+    }
+
+    private static List<String> sinkRoutes(CamelContext context) {
+        return ((ModelCamelContext) context).getRouteDefinitions().stream().map(RouteDefinition::getRouteId)
                 .filter(id -> id != null && id.startsWith(SINK_ROUTE_PREFIX))
                 .map(id -> id.substring(SINK_ROUTE_PREFIX.length())).sorted().collect(Collectors.toList());
+    }
+
+    /** Checks agent.sinks against the sink routes and keeps the others from starting. */
+    static void enableOnlyConfiguredSinks(CamelContext context, List<String> sinks) {
+        List<String> known = sinkRoutes(context);
         AgentSettings.checkSinks(sinks, known);
         String disabled = known.stream().filter(s -> !sinks.contains(s)).map(s -> SINK_ROUTE_PREFIX + s)
                 .collect(Collectors.joining(","));

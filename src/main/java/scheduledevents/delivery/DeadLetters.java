@@ -40,8 +40,8 @@ public class DeadLetters {
 
     public void write(Exchange exchange) throws IOException {
         if (exchange.getContext().isStopping() && policy.mustStayQueued(exchange)) {
-            // Shutting down mid-retry is not a reason to give up on a record: fail the exchange so the file stays
-            throw new IllegalStateException("agent stopping; record stays queued");
+            // Shutting down mid-retry is no reason to give up on a record: fail, so its queue file stays
+            throw new IllegalStateException("agent stopping; the record stays queued for the next start");
         }
         String sink = DeliveryPolicy.sinkOf(exchange);
         String reason = DeliveryPolicy.reason(DeliveryPolicy.failureOf(exchange));

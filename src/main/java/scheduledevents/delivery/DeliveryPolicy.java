@@ -31,13 +31,18 @@ public class DeliveryPolicy {
         String sink = sinkOf(exchange);
         Throwable failure = failureOf(exchange);
         metrics.failed(sink);
-        if (failure instanceof PermanentDeliveryException || exchange.getContext().isStopping()) {
+        if (failure instanceof PermanentDeliveryException) {
             return false;
+        }
+        if (exchange.getContext().isStopping()) {
+            // Camel does not redeliver while stopping: the exchange fails and the file stays in the queue
+            return true;
         }
         if (queues.ageMillis(exchange.getIn().getHeader(Exchange.FILE_NAME_ONLY, String.class)) >= maxAge.toMillis()) {
             return false;
         }
-        int attempt = exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class) + 1;
+        // Camel counts the failed attempt before asking; the header is 1 after the first failure
+        int attempt = Math.max(1, exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 1, Integer.class));
         LOG.warn("Sink {}: delivery attempt {} failed ({}); will retry", sink, attempt, reason(failure));
         metrics.retried(sink);
         return true;
