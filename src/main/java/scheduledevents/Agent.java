@@ -11,6 +11,7 @@ import java.util.Map;
 import org.apache.camel.main.Main;
 import scheduledevents.config.AgentConfiguration;
 import scheduledevents.config.InvalidSettingException;
+import scheduledevents.simulator.SimulatorCommand;
 
 /**
  * Command line entry point: {@code java -jar scheduled-events-agent.jar [--demo | --simulate | --once | --help]}.
@@ -48,13 +49,13 @@ public final class Agent {
         List<String> rest = new ArrayList<>(Arrays.asList(args));
         if (rest.contains("--help") || rest.contains("-h")) {
             if (rest.contains("--simulate")) {
-                return 0;
+                return SimulatorCommand.run(new String[] {"--help"}, out, err);
             }
             out.print(USAGE);
             return 0;
         }
         if (rest.remove("--simulate")) {
-            return 0;
+            return SimulatorCommand.run(rest.toArray(String[]::new), out, err);
         }
         try {
             Options options = Options.parse(rest);
@@ -62,7 +63,7 @@ public final class Agent {
                 return OnceCommand.run(options.config, out, err);
             }
             if (options.mode.equals("--demo")) {
-                return 0;
+                return DemoCommand.run(options, err);
             }
             return runAgent(options, Map.of());
         } catch (InvalidSettingException | IllegalArgumentException e) {

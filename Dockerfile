@@ -1,0 +1,35 @@
+# scheduled-events-agent container: one per VM, with the host network so that IMDS (169.254.169.254) is reachable.
+#   docker build -t scheduled-events-agent .
+#   docker run -d --name scheduled-events-agent --network host --restart unless-stopped \
+#     -v scheduled-events-state:/var/lib/scheduled-events-agent \
+#     -v "$PWD/routes:/opt/scheduled-events-agent/routes:ro" \
+#     -v "$PWD/application.properties:/opt/scheduled-events-agent/application.properties:ro" \
+#     scheduled-events-agent
+
+# Build stage: dependencies first, so that a source change does not download them again
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY pom.xml .
+RUN mvn -B -q dependency:go-offline
+COPY src src
+RUN mvn -B -q package -DskipTests
+
+# Runtime stage: a JRE, the thin jar and its lib/ folder, the routes and settings (both mountable)
+FROM eclipse-temurin:17-jre
+RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/* \
+    && useradd --system --uid 10001 --user-group --home-dir /opt/scheduled-events-agent agent \
+    && mkdir -p /var/lib/scheduled-events-agent && chown agent:agent /var/lib/scheduled-events-agent
+WORKDIR /opt/scheduled-events-agent
+COPY --from=build /src/target/lib lib/
+COPY --from=build /src/target/scheduled-events-agent.jar .
+COPY application.properties .
+COPY routes routes/
+ENV AGENT_STATE_DIR=/var/lib/scheduled-events-agent
+VOLUME /var/lib/scheduled-events-agent
+USER agent
+EXPOSE 9465
+# start-period covers IMDS's first answer, which can take up to two minutes on a VM that has not asked for a day
+HEALTHCHECK --interval=30s --timeout=5s --start-period=150s --retries=3 \
+    CMD curl -fsS http://127.0.0.1:9465/observe/health || exit 1
+# A small daemon's JVM: bounded heap, serial GC, C1 only; the same command as deploy/scheduled-events-agent.service
+ENTRYPOINT ["java", "-XX:+UseSerialGC", "-Xms16m", "-Xmx64m", "-Xss512k", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-XX:+ExitOnOutOfMemoryError", "-jar", "/opt/scheduled-events-agent/scheduled-events-agent.jar"]
