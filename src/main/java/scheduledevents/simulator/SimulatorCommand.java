@@ -119,7 +119,8 @@ public final class SimulatorCommand {
         return run(args, System.out, System.err);
     }
 
-    static int run(String[] args, PrintStream out, PrintStream err) {
+    /** As {@link #run(String[])}, printing to the given streams (so a caller's CLI tests can capture them). */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
         Options options;
         Scenario scenario;
         try {
