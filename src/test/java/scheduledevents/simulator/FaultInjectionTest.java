@@ -1,0 +1,140 @@
+package scheduledevents.simulator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class FaultInjectionTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-17T08:55:00Z");
+
+    private final MutableClock clock = new MutableClock(T0);
+    private ImdsSimulator simulator;
+    private ImdsClient client;
+
+    @BeforeEach
+    void start() throws IOException {
+        simulator = new ImdsSimulator("127.0.0.1", 0, "myvm", clock).start();
+        client = new ImdsClient(simulator);
+    }
+
+    @AfterEach
+    void stop() {
+        simulator.close();
+    }
+
+    @Test
+    void faultsAreServedInOrderThenNormalServiceResumes() {
+        simulator.failNext(500, 2);
+        simulator.serveRawNext("<html><body>502 Bad Gateway</body></html>", 1);
+        simulator.failNext(429, 1);
+
+        List<HttpResponse<String>> responses = List.of(client.getEvents(), client.getEvents(), client.getEvents(),
+                client.getEvents(), client.getEvents());
+
+        assertEquals(List.of(500, 500, 200, 429, 200), responses.stream().map(HttpResponse::statusCode).toList());
+        assertTrue(ImdsClient.parse(responses.get(0).body()).has("error"));
+        assertEquals("<html><body>502 Bad Gateway</body></html>", responses.get(2).body());
+        assertEquals("{\"DocumentIncarnation\":1,\"Events\":[]}", responses.get(4).body());
+    }
+
+    @Test
+    void faultsSpareApprovalsAndTheComputeEndpoint() {
+        simulator.failNext(500, 1);
+
+        int approval = client.approve("e1").statusCode();
+        int compute = client.send(client.request(ImdsClient.COMPUTE).header("Metadata", "true").GET()).statusCode();
+        int events = client.getEvents().statusCode();
+
+        assertEquals(200, approval);
+        assertEquals(200, compute);
+        assertEquals(500, events);
+    }
+
+    @Test
+    void invalidRequestsDoNotConsumeFaults() {
+        simulator.failNext(503, 1);
+
+        int noHeader = client.send(client.request(ImdsClient.EVENTS).GET()).statusCode();
+
+        assertEquals(400, noHeader);
+        assertEquals(503, client.getEvents().statusCode());
+    }
+
+    @Test
+    void aDelayedAnswerDoesNotHoldUpOtherRequests() throws Exception {
+        simulator.delayNext(Duration.ofMillis(600), 1);
+        long begin = System.nanoTime();
+
+        CompletableFuture<HttpResponse<String>> delayed = client.http().sendAsync(
+                client.request(ImdsClient.EVENTS).header("Metadata", "true").GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        Thread.sleep(100); // let the delayed request take the fault first
+        long quickStart = System.nanoTime();
+        int quick = client.getEvents().statusCode();
+        long quickMillis = (System.nanoTime() - quickStart) / 1_000_000;
+        boolean delayedDoneWhenQuickReturned = delayed.isDone();
+        HttpResponse<String> slow = delayed.get();
+        long slowMillis = (System.nanoTime() - begin) / 1_000_000;
+
+        assertEquals(200, quick);
+        assertTrue(quickMillis < 300, "quick request took " + quickMillis + " ms");
+        assertFalse(delayedDoneWhenQuickReturned);
+        assertEquals(200, slow.statusCode());
+        assertTrue(slowMillis >= 600, "delayed request took " + slowMillis + " ms");
+        assertEquals("{\"DocumentIncarnation\":1,\"Events\":[]}", slow.body());
+    }
+
+    @Test
+    void scenarioFaultsStartAtTheirScenarioTime() {
+        simulator.play(Scenario.parse("""
+                {"name": "flaky", "events": [],
+                 "faults": [{"at": 50, "delayMs": 50},
+                            {"at": 30, "status": 500, "count": 2},
+                            {"at": 40, "body": "<html>502</html>"}]}""", "test"), 1);
+
+        int early = statusAt(29);
+        List<Integer> at30 = List.of(statusAt(30), statusAt(30), statusAt(30));
+        String rawBody = bodyAt(45);
+        String afterRaw = bodyAt(45);
+        long begin = System.nanoTime();
+        int delayed = statusAt(50);
+        long delayedMillis = (System.nanoTime() - begin) / 1_000_000;
+
+        assertEquals(200, early);
+        assertEquals(List.of(500, 500, 200), at30);
+        assertEquals("<html>502</html>", rawBody);
+        assertTrue(afterRaw.startsWith("{\"DocumentIncarnation\""));
+        assertEquals(200, delayed);
+        assertTrue(delayedMillis >= 50, "took " + delayedMillis + " ms");
+    }
+
+    @Test
+    void faultArgumentsAreValidated() {
+        assertThrows(IllegalArgumentException.class, () -> simulator.failNext(500, 0));
+        assertThrows(IllegalArgumentException.class, () -> simulator.failNext(99, 1));
+        assertThrows(IllegalArgumentException.class, () -> simulator.delayNext(Duration.ofSeconds(-1), 1));
+        assertThrows(IllegalArgumentException.class, () -> simulator.serveRawNext(null, 1));
+    }
+
+    private int statusAt(int scenarioSeconds) {
+        clock.set(T0.plusSeconds(scenarioSeconds));
+        return client.getEvents().statusCode();
+    }
+
+    private String bodyAt(int scenarioSeconds) {
+        clock.set(T0.plusSeconds(scenarioSeconds));
+        return client.getEvents().body();
+    }
+}
