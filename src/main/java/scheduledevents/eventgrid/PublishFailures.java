@@ -1,0 +1,108 @@
+package scheduledevents.eventgrid;
+
+import com.azure.core.exception.HttpResponseException;
+import java.net.URI;
+import java.util.List;
+import java.util.Objects;
+import scheduledevents.delivery.PermanentDeliveryException;
+import scheduledevents.events.UntrustedText;
+
+/**
+ * Turns what the SDK threw into what the sink's delivery policy understands: a {@link PermanentDeliveryException}
+ * that says what to fix (400, 401, 403, 404, 413 and other answers that retrying cannot change), or an
+ * {@link EventGridUnavailableException} that is retried (408, 429, 5xx but 501/505, I/O errors, no token yet).
+ *
+ * <p>The SDK's own messages may carry response bodies, request URLs or headers, so none is passed on as it is and
+ * no cause is kept: the new message is made here, from the status, the endpoint's host and, for I/O errors, the
+ * root cause's class and message with every secret the producer knows replaced by {@code ***}.
+ */
+final class PublishFailures {
+    private PublishFailures() {
+    }
+
+    static RuntimeException classify(RuntimeException failure, URI endpoint, CredentialType auth, int events,
+                                     List<String> secrets) {
+        String host = endpoint == null || endpoint.getHost() == null ? "the topic" : endpoint.getHost();
+        HttpResponseException http = find(failure, HttpResponseException.class);
+        if (http != null && http.getResponse() != null) {
+            return forStatus(http.getResponse().getStatusCode(), host, auth, events);
+        }
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String detail = redact(root.getClass().getSimpleName()
+                + (root.getMessage() == null ? "" : ": " + root.getMessage()), secrets);
+        if (auth == CredentialType.MANAGED_IDENTITY || auth == CredentialType.AZURE_IDENTITY) {
+            if (find(failure, com.azure.core.exception.ClientAuthenticationException.class) != null) {
+                return new EventGridUnavailableException("no Microsoft Entra token for Event Grid (" + detail
+                        + "): check that this VM has a managed identity with the 'EventGrid Data Sender' role on "
+                        + "the topic");
+            }
+        }
+        return new EventGridUnavailableException("Event Grid at " + host + " not reachable (" + detail + ")");
+    }
+
+    static RuntimeException forStatus(int status, String host, CredentialType auth, int events) {
+        String what = events == 1 ? "the event" : events + " events";
+        return switch (status) {
+            case 400 -> new PermanentDeliveryException("Event Grid at " + host + " rejected " + what
+                    + " as malformed (400 Bad Request): check agent.eventgrid.schema against the topic's input schema");
+            case 401 -> new PermanentDeliveryException("Event Grid at " + host + " refused the credentials "
+                    + "(401 Unauthorized): " + credentialHint(auth));
+            case 403 -> new PermanentDeliveryException("Event Grid at " + host + " refused access (403 Forbidden): "
+                    + "give the identity the 'EventGrid Data Sender' role on the topic, or check the topic's "
+                    + "network rules (public access, IP filter) for this VM");
+            case 404 -> new PermanentDeliveryException("Event Grid at " + host + " has no such topic (404 Not Found):"
+                    + " check agent.eventgrid.endpoint (https://<topic>.<region>-1.eventgrid.azure.net/api/events)");
+            case 413 -> new PermanentDeliveryException("Event Grid at " + host + " found " + what + " too large "
+                    + "(413 Payload Too Large): at most 1 MB per event and per request");
+            case 408, 429 -> new EventGridUnavailableException("Event Grid at " + host + " answered " + status
+                    + (status == 429 ? " Too Many Requests" : " Request Timeout"));
+            default -> status >= 500 && status != 501 && status != 505
+                    ? new EventGridUnavailableException("Event Grid at " + host + " answered " + status)
+                    : new PermanentDeliveryException("Event Grid at " + host + " answered " + status
+                    + ", which retrying cannot change: check agent.eventgrid.endpoint");
+        };
+    }
+
+    private static String credentialHint(CredentialType auth) {
+        return switch (auth) {
+            case ACCESS_KEY -> "wrong or regenerated key: set agent.eventgrid.key (AGENT_EVENTGRID_KEY or "
+                    + "agent.eventgrid.key-file) to one of the topic's access keys";
+            case SHARED_ACCESS_SIGNATURE -> "the SAS token made from agent.eventgrid.key was refused: check the key "
+                    + "(AGENT_EVENTGRID_KEY or agent.eventgrid.key-file) and this VM's clock";
+            case MANAGED_IDENTITY, AZURE_IDENTITY, TOKEN_CREDENTIAL -> "the Microsoft Entra token was refused: check "
+                    + "that the topic allows Entra ID authentication and that the identity has the 'EventGrid Data "
+                    + "Sender' role on it";
+        };
+    }
+
+    static String redact(String text, List<String> secrets) {
+        String out = text;
+        for (String secret : secrets) {
+            if (secret != null && !secret.isEmpty()) {
+                out = out.replace(secret, "***");
+            }
+        }
+        return UntrustedText.forLog(out);
+    }
+
+    static <T extends Throwable> T find(Throwable failure, Class<T> type) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+            for (Throwable suppressed : t.getSuppressed()) {
+                if (type.isInstance(suppressed)) {
+                    return type.cast(suppressed);
+                }
+            }
+        }
+        return null;
+    }
+
+    static List<String> nonNull(String... values) {
+        return java.util.Arrays.stream(values).filter(Objects::nonNull).toList();
+    }
+}

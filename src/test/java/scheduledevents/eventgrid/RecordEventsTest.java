@@ -1,0 +1,49 @@
+package scheduledevents.eventgrid;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import com.azure.core.models.CloudEvent;
+import com.azure.messaging.eventgrid.EventGridEvent;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class RecordEventsTest {
+    private final RecordEvents events = new RecordEvents(EventSchema.EVENT_GRID, "ScheduledEvent", "", "");
+
+    private String id(String record) {
+        return ((EventGridEvent) events.toEvent(record)).getId();
+    }
+
+    @Test
+    void theIdIsAVersion5UuidOfVmAndTransition() {
+        String scheduled = EventGridComponentTest.record("F020BA2E-3BC0-4C40-A10B-86575A9EABD5", "Scheduled");
+
+        UUID id = UUID.fromString(id(scheduled));
+
+        assertEquals(5, id.version());
+        assertEquals(2, id.variant());
+        assertEquals(id.toString(), id(scheduled), "same transition, same id: a retry is recognisable");
+        assertEquals(id.toString(), id(scheduled.replace("F020BA2E", "f020ba2e")));
+        assertNotEquals(id.toString(), id(EventGridComponentTest.record("F020BA2E-3BC0-4C40-A10B-86575A9EABD5",
+                "Started")));
+        assertNotEquals(id.toString(), id(scheduled.replace("02aab8a4", "12aab8a4")), "another VM, another id");
+    }
+
+    @Test
+    void knownUuidV5Vector() {
+        // RFC 4122 DNS namespace, name "python.org": 886313e1-3b8a-5372-9b90-0c9aee199e5d
+        assertEquals("886313e1-3b8a-5372-9b90-0c9aee199e5d", RecordEvents.nameUuidV5(
+                UUID.fromString("6ba7b810-9dad-11d1-80b4-00c04fd430c8"), "python.org").toString());
+    }
+
+    @Test
+    void withoutVmIdentityTheSubjectIsTheConfiguredNameOrAFixedWord() {
+        String bare = "{\"EventId\":\"x\",\"EventStatus\":\"Scheduled\",\"Vm\":null}";
+        assertEquals("myvm", ((EventGridEvent) new RecordEvents(EventSchema.EVENT_GRID, "T", "", "myvm")
+                .toEvent(bare)).getSubject());
+        assertEquals("unknown-vm", ((EventGridEvent) events.toEvent(bare)).getSubject());
+        assertEquals("fixed", ((CloudEvent) new RecordEvents(EventSchema.CLOUD_EVENTS, "T", "fixed", "")
+                .toEvent(bare)).getSubject());
+    }
+}
