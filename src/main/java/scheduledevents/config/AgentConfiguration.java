@@ -26,6 +26,8 @@ import scheduledevents.delivery.SinkQueues;
 import scheduledevents.events.DocumentProblems;
 import scheduledevents.events.ScheduledEventsParser;
 import scheduledevents.events.TransitionDetector;
+import scheduledevents.eventgrid.EventGridComponent;
+import scheduledevents.eventgrid.RecordEvents;
 import scheduledevents.imds.ImdsClient;
 import scheduledevents.imds.ImdsPoller;
 import scheduledevents.imds.RequestBudget;
@@ -76,6 +78,8 @@ public class AgentConfiguration implements CamelConfiguration {
         registry.bind("deliveryKeys", new DeliveryKeys());
         registry.bind("deliveryPolicy", policy);
         registry.bind("deadLetters", new DeadLetters(settings.stateDir(), policy, metrics, clock));
+        bindEventGrid(context, settings, AgentSettings.readEventGrid(key -> lookup(context, key),
+                settings.sinks().contains(EventGridSettings.SINK)));
         ImdsHealthCheck health = new ImdsHealthCheck(poller.status(), settings.healthDownAfter(), clock);
         health.setCamelContext(context);
         registry.bind("imdsHealthCheck", health);
@@ -92,6 +96,20 @@ public class AgentConfiguration implements CamelConfiguration {
                 // nothing more to do once started
             }
         });
+    }
+
+    /**
+     * Sink "eventgrid": the azure-eventgrid component, with the key set on the component so that it never appears in
+     * an endpoint URI, and the bean that makes events of records. Bound whether or not the sink is enabled, because
+     * its route is created either way.
+     */
+    private static void bindEventGrid(CamelContext context, AgentSettings settings, EventGridSettings eventGrid) {
+        EventGridComponent component = new EventGridComponent();
+        component.setAccessKey(eventGrid.key());
+        context.addComponent("azure-eventgrid", component);
+        context.getRegistry().bind("eventGridSettings", eventGrid);
+        context.getRegistry().bind("eventGridRecordEvents", new RecordEvents(eventGrid.schema(),
+                eventGrid.eventType(), eventGrid.subject(), settings.vmName()));
     }
 
     /**

@@ -60,6 +60,17 @@ public record AgentSettings(
         d.put("agent.vm.name", "");
         d.put("agent.health.port", "9465");
         d.put("agent.health.down-after", "60000");
+        d.put("agent.eventgrid.endpoint", "");
+        d.put("agent.eventgrid.auth", "key");
+        d.put("agent.eventgrid.key", "");
+        d.put("agent.eventgrid.key-file", "");
+        d.put("agent.eventgrid.schema", "eventgrid");
+        d.put("agent.eventgrid.event-type", "ScheduledEvent");
+        d.put("agent.eventgrid.subject", "");
+        d.put("agent.eventgrid.sas-validity", "3600000");
+        d.put("agent.eventgrid.managed-identity.client-id", "");
+        d.put("agent.eventgrid.batch.max-events", "500");
+        d.put("agent.eventgrid.batch.max-bytes", "1000000");
         return Map.copyOf(d);
     }
 
@@ -87,6 +98,12 @@ public record AgentSettings(
                 r.millis("agent.poll.interval", 10), stateDir, sinks, r.optional("agent.sink.log.file"),
                 r.millis("agent.sink.max-age", 1), r.scope("agent.scope"), r.optional("agent.vm.name"),
                 r.integer("agent.health.port", 0, 65535), r.millis("agent.health.down-after", 1));
+    }
+
+    /** Settings of sink "eventgrid"; checked (a bad one stops start-up) only when {@code enabled}. */
+    public static EventGridSettings readEventGrid(Function<String, String> lookup, boolean enabled) {
+        Reader r = new Reader(lookup);
+        return EventGridSettings.read(r::raw, enabled);
     }
 
     /** @param known sink names that have a route ({@code sink-<name>}) */

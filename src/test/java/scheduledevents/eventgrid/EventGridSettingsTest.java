@@ -1,0 +1,121 @@
+package scheduledevents.eventgrid;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import scheduledevents.config.AgentSettings;
+import scheduledevents.config.EventGridSettings;
+import scheduledevents.config.InvalidSettingException;
+
+class EventGridSettingsTest {
+    private static final String SECRET = "c2VjcmV0LWtleS10aGF0LW11c3Qtbm90LWxlYWs=";
+    private final Map<String, String> values = new HashMap<>();
+
+    private EventGridSettings read(boolean enabled) {
+        return AgentSettings.readEventGrid(values::get, enabled);
+    }
+
+    private String failure(String expectedKey) {
+        InvalidSettingException e = assertThrows(InvalidSettingException.class, () -> read(true));
+        assertTrue(e.getMessage().startsWith("Invalid setting " + expectedKey + ": "), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+        assertFalse(e.getMessage().contains(SECRET), e.getMessage());
+        return e.getMessage();
+    }
+
+    @Test
+    void aDisabledSinkNeedsNothingAndToleratesNonsense() {
+        values.put("agent.eventgrid.auth", "bogus");
+        values.put("agent.eventgrid.batch.max-events", "many");
+
+        EventGridSettings settings = read(false);
+
+        assertFalse(settings.enabled());
+        assertNull(settings.key());
+    }
+
+    @Test
+    void enabledWithoutEndpointStopsStartUpNamingTheKey() {
+        values.put("agent.eventgrid.key", SECRET);
+        String message = failure("agent.eventgrid.endpoint");
+        assertTrue(message.contains("AGENT_EVENTGRID_ENDPOINT"), message);
+    }
+
+    @Test
+    void enabledWithoutKeyStopsStartUpAndSaysWhereTheKeyGoes() {
+        values.put("agent.eventgrid.endpoint", "https://t.westeurope-1.eventgrid.azure.net/api/events");
+        String message = failure("agent.eventgrid.key");
+        assertTrue(message.contains("AGENT_EVENTGRID_KEY"), message);
+
+        values.put("agent.eventgrid.auth", "sas");
+        failure("agent.eventgrid.key");
+    }
+
+    @Test
+    void managedIdentityNeedsNoKeyAndRefusesOne() {
+        values.put("agent.eventgrid.endpoint", "https://t.westeurope-1.eventgrid.azure.net/api/events");
+        values.put("agent.eventgrid.auth", "managed-identity");
+        assertEquals(CredentialType.MANAGED_IDENTITY, read(true).auth());
+
+        values.put("agent.eventgrid.key", SECRET);
+        failure("agent.eventgrid.key");
+    }
+
+    @Test
+    void plainHttpAndNonsenseAreRefusedInOneLine() {
+        values.put("agent.eventgrid.key", SECRET);
+        values.put("agent.eventgrid.endpoint", "http://t.westeurope-1.eventgrid.azure.net/api/events");
+        assertTrue(failure("agent.eventgrid.endpoint").contains("https://"));
+
+        values.put("agent.eventgrid.endpoint", "https://t.westeurope-1.eventgrid.azure.net/api/events");
+        values.put("agent.eventgrid.schema", "xml");
+        failure("agent.eventgrid.schema");
+
+        values.put("agent.eventgrid.schema", "cloudevents");
+        values.put("agent.eventgrid.auth", "password");
+        failure("agent.eventgrid.auth");
+
+        values.put("agent.eventgrid.auth", "key");
+        values.put("agent.eventgrid.batch.max-events", "5001");
+        failure("agent.eventgrid.batch.max-events");
+    }
+
+    @Test
+    void theKeyComesFromAFileAndNeverShowsInToString(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("eventgrid.key");
+        Files.writeString(file, SECRET + "\n");
+        values.put("agent.eventgrid.endpoint", "https://t.westeurope-1.eventgrid.azure.net/api/events");
+        values.put("agent.eventgrid.key-file", file.toString());
+
+        EventGridSettings settings = read(true);
+
+        assertEquals(SECRET, settings.key());
+        assertFalse(settings.toString().contains(SECRET), settings.toString());
+
+        values.put("agent.eventgrid.key", SECRET);
+        failure("agent.eventgrid.key");
+        values.remove("agent.eventgrid.key");
+        values.put("agent.eventgrid.key-file", dir.resolve("missing").toString());
+        failure("agent.eventgrid.key-file");
+    }
+
+    @Test
+    void defaultsAreDocumentedInApplicationProperties() throws IOException {
+        String properties = Files.readString(Path.of("application.properties"));
+        AgentSettings.DEFAULTS.entrySet().stream().filter(e -> e.getKey().startsWith("agent.eventgrid."))
+                .forEach(e -> assertTrue(properties.contains("\n" + e.getKey() + " = " + e.getValue() + "\n")
+                        || properties.contains("\n" + e.getKey() + " =" + (e.getValue().isEmpty() ? "\n" : " ")),
+                        e.getKey()));
+        assertTrue(properties.contains("\nagent.eventgrid.key =\n"), "the key stays empty in the file");
+    }
+}
