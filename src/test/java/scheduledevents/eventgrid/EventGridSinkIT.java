@@ -1,0 +1,337 @@
+package scheduledevents.eventgrid;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.azure.core.models.CloudEvent;
+import com.azure.messaging.eventgrid.EventGridEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import scheduledevents.simulator.ImdsSimulator;
+import scheduledevents.simulator.SimEvent;
+
+/**
+ * End to end: the packaged agent (a separate java process, settings from the environment, the test certificate
+ * trusted through JAVA_TOOL_OPTIONS as a user with a private CA would) polls the IMDS simulator and publishes to a
+ * real HTTPS topic on loopback. What arrives is read with the Azure SDK's parsers.
+ */
+class EventGridSinkIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final String KEY = Base64.getEncoder().encodeToString(new SecureRandom().generateSeed(32));
+    private static final String EVENT_ID = "F020BA2E-3BC0-4C40-A10B-86575A9EABD5";
+
+    @TempDir
+    Path dir;
+    private ImdsSimulator imds;
+    private final List<AutoCloseable> closeLast = new ArrayList<>();
+
+    @BeforeEach
+    void startImds() throws IOException {
+        imds = new ImdsSimulator().start();
+    }
+
+    @AfterEach
+    void stopAll() throws Exception {
+        for (AutoCloseable c : closeLast) {
+            c.close();
+        }
+        imds.close();
+    }
+
+    /** A transition as seen by the topic: event id, IMDS EventId and EventStatus. */
+    record Arrived(String id, String eventId, String status) {
+    }
+
+    private Map<String, String> env(TestTopic topic, String schema) {
+        return env(topic.endpoint(), schema);
+    }
+
+    private Map<String, String> env(String endpoint, String schema) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("AGENT_IMDS_URL", imds.baseUrl());
+        env.put("AGENT_STATE_DIR", dir.resolve("state").toString());
+        env.put("AGENT_SINKS", "eventgrid");
+        env.put("AGENT_POLL_INTERVAL", "200");
+        env.put("AGENT_HEALTH_PORT", "0");
+        env.put("AGENT_SINK_RETRY_INITIAL_DELAY", "200");
+        env.put("AGENT_SINK_RETRY_MAX_DELAY", "1000");
+        env.put("AGENT_EVENTGRID_ENDPOINT", endpoint);
+        env.put("AGENT_EVENTGRID_KEY", KEY);
+        env.put("AGENT_EVENTGRID_SCHEMA", schema);
+        env.put("JAVA_TOOL_OPTIONS", TestTls.get().javaToolOptions());
+        return env;
+    }
+
+    private AgentJar agent(Map<String, String> env) throws IOException {
+        AgentJar agent = new AgentJar(env, dir).start();
+        closeLast.add(0, agent);
+        return agent;
+    }
+
+    private TestTopic topic(int port) throws IOException {
+        TestTopic topic = new TestTopic(port).start();
+        closeLast.add(topic);
+        return topic;
+    }
+
+    static List<Arrived> arrived(List<TestTopic.Request> requests, String schema) {
+        List<Arrived> out = new ArrayList<>();
+        for (TestTopic.Request request : requests) {
+            out.addAll(events(request, schema));
+        }
+        return out;
+    }
+
+    static List<Arrived> events(TestTopic.Request request, String schema) {
+        List<Arrived> out = new ArrayList<>();
+        try {
+            if (schema.equals("cloudevents")) {
+                for (CloudEvent e : CloudEvent.fromString(request.body())) {
+                    JsonNode data = JSON.readTree(e.getData().toString());
+                    out.add(new Arrived(e.getId(), data.path("EventId").asText(), data.path("EventStatus").asText()));
+                }
+            } else {
+                for (EventGridEvent e : EventGridEvent.fromString(request.body())) {
+                    JsonNode data = JSON.readTree(e.getData().toString());
+                    out.add(new Arrived(e.getId(), data.path("EventId").asText(), data.path("EventStatus").asText()));
+                }
+            }
+        } catch (IOException e) {
+            throw new AssertionError("not JSON: " + request.body(), e);
+        }
+        return out;
+    }
+
+    private static boolean has(List<Arrived> arrived, String status) {
+        return arrived.stream().anyMatch(a -> a.status().equals(status));
+    }
+
+    private static SimEvent reboot(String eventId) {
+        return SimEvent.scheduled(eventId, "Reboot", Instant.now().plusSeconds(900), ImdsSimulator.DEFAULT_VM_NAME);
+    }
+
+    private void assertNoSecretIn(AgentJar agent) throws IOException {
+        String output = agent.output();
+        assertFalse(output.contains(KEY), "the key is in the agent's output");
+        assertFalse(output.contains(KEY.substring(0, 16)), "part of the key is in the agent's output");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"eventgrid", "cloudevents"})
+    void eachTransitionArrivesOnceInEachSchema(String schema) throws Exception {
+        TestTopic topic = topic(0);
+        AgentJar agent = agent(env(topic, schema));
+        SimEvent scheduled = reboot(EVENT_ID);
+
+        imds.setEvents(List.of(scheduled));
+        topic.await(r -> has(arrived(r, schema), "Scheduled"), WAIT, "Scheduled");
+        imds.setEvents(List.of(scheduled.started()));
+        topic.await(r -> has(arrived(r, schema), "Started"), WAIT, "Started");
+        imds.setEvents(List.of());
+        topic.await(r -> has(arrived(r, schema), "Completed"), WAIT, "Completed");
+        agent.stop();
+
+        List<TestTopic.Request> requests = topic.requests();
+        List<Arrived> arrived = arrived(requests, schema);
+        assertEquals(List.of("Scheduled", "Started", "Completed"), arrived.stream().map(Arrived::status).toList(),
+                "each transition once, in order: " + arrived);
+        assertTrue(arrived.stream().allMatch(a -> a.eventId().equals(EVENT_ID)));
+        assertEquals(3, arrived.stream().map(Arrived::id).distinct().count());
+        for (TestTopic.Request request : requests) {
+            assertEquals(KEY, request.header("aeg-sas-key"));
+            assertTrue(request.pathAndQuery().startsWith("/api/events?api-version="), request.pathAndQuery());
+            assertTrue(request.header("content-type").startsWith(schema.equals("cloudevents")
+                    ? "application/cloudevents-batch+json" : "application/json"), request.header("content-type"));
+        }
+        if (schema.equals("eventgrid")) {
+            EventGridEvent first = EventGridEvent.fromString(requests.get(0).body()).get(0);
+            assertEquals("ScheduledEvent", first.getEventType());
+            assertTrue(first.getSubject().endsWith("/virtualMachines/myvm"), first.getSubject());
+            assertEquals("1.0", first.getDataVersion());
+        } else {
+            CloudEvent first = CloudEvent.fromString(requests.get(0).body()).get(0);
+            assertEquals("ScheduledEvent", first.getType());
+            assertTrue(first.getSource().endsWith("/virtualMachines/myvm"), first.getSource());
+            assertEquals("myvm", first.getSubject());
+        }
+        assertNoSecretIn(agent);
+    }
+
+    @Test
+    void a401IsDeadLetteredOnceWithALineThatSaysWhatToFix() throws Exception {
+        TestTopic topic = topic(0);
+        topic.answerNext(401, 1000);
+        AgentJar agent = agent(env(topic, "eventgrid"));
+        Path deadLetters = dir.resolve("state/dead-letter/eventgrid.jsonl");
+
+        imds.setEvents(List.of(reboot(EVENT_ID)));
+        agent.await(() -> Files.exists(deadLetters), WAIT, "a dead letter");
+        agent.await(() -> isEmpty(dir.resolve("state/queue/eventgrid")), WAIT, "the queue emptied");
+        agent.stop();
+
+        assertEquals(1, topic.requests().size(), "a 401 is not retried");
+        List<String> lines = Files.readAllLines(deadLetters);
+        assertEquals(1, lines.size());
+        JsonNode letter = JSON.readTree(lines.get(0));
+        assertEquals(EVENT_ID, letter.path("Record").path("EventId").asText(), "the record, as queued: " + letter);
+        assertTrue(letter.path("Reason").asText().contains("401"), letter.toString());
+        String output = agent.output();
+        assertTrue(output.lines().anyMatch(l -> l.contains("dead-lettered") && l.contains("401")
+                && l.contains("agent.eventgrid.key")), output);
+        assertNoSecretIn(agent);
+        assertFalse(letter.toString().contains(KEY));
+    }
+
+    @Test
+    void aFifteenSecondOutageAndAKill9LoseNothing() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        TestTopic topic = topic(port);
+        AgentJar agent = agent(env(topic, "eventgrid"));
+        SimEvent first = reboot(EVENT_ID);
+        SimEvent second = reboot("C7061BAC-AFDC-4513-B24B-AA5F13A16123");
+        imds.setEvents(List.of(first));
+        topic.await(r -> has(arrived(r, "eventgrid"), "Scheduled"), WAIT, "the first record");
+
+        // the topic goes away for 15 s; meanwhile three transitions happen and the agent is killed mid-retry
+        topic.close();
+        Instant outageStart = Instant.now();
+        imds.setEvents(List.of(first.started(), second));
+        Path queue = dir.resolve("state/queue/eventgrid");
+        agent.await(() -> count(queue) >= 2, WAIT, "two records queued during the outage");
+        imds.setEvents(List.of(second));
+        agent.await(() -> count(queue) >= 3, WAIT, "three records queued during the outage");
+        agent.kill9();
+        AgentJar again = agent(env("https://127.0.0.1:" + port + "/api/events", "eventgrid"));
+        again.await(() -> {
+            try {
+                return again.output().split("Sinks enabled", -1).length > 2;
+            } catch (IOException e) {
+                return false;
+            }
+        }, WAIT, "the agent started again");
+        long left = Duration.ofSeconds(15).minus(Duration.between(outageStart, Instant.now())).toMillis();
+        if (left > 0) {
+            Thread.sleep(left); // the outage itself lasts 15 s: this is the scenario, not a wait for a result
+        }
+        TestTopic back = topic(port);
+
+        List<TestTopic.Request> requests = back.await(r -> arrived(r, "eventgrid").size() >= 3, WAIT,
+                "the three queued records");
+        again.stop();
+
+        List<Arrived> arrived = arrived(back.requests(), "eventgrid");
+        List<String> got = arrived.stream().map(a -> a.eventId() + "/" + a.status()).sorted().toList();
+        assertEquals(Stream.of(EVENT_ID + "/Started", "C7061BAC-AFDC-4513-B24B-AA5F13A16123/Scheduled",
+                EVENT_ID + "/Completed").sorted().toList(), got, "each queued record once: " + arrived);
+        assertTrue(requests.stream().anyMatch(r -> events(r, "eventgrid").size() >= 2),
+                "records waiting together go in one request: " + requests.stream()
+                        .map(r -> events(r, "eventgrid").size()).collect(Collectors.toList()));
+        assertEquals(0, count(queue));
+        assertNoSecretIn(again);
+    }
+
+    @Test
+    void managedIdentityTakesATokenFromImdsAndSendsNoKey() throws Exception {
+        TestTopic topic = topic(0);
+        List<String> tokenRequests = new CopyOnWriteArrayList<>();
+        HttpServer identity = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
+        identity.createContext("/", exchange -> {
+            tokenRequests.add(exchange.getRequestURI().getRawPath() + "?" + exchange.getRequestURI().getRawQuery()
+                    + " Metadata=" + exchange.getRequestHeaders().getFirst("Metadata"));
+            long expiresOn = Instant.now().plusSeconds(3600).getEpochSecond();
+            byte[] body = ("{\"access_token\":\"mi-token-for-test\",\"expires_in\":\"3600\",\"expires_on\":\""
+                    + expiresOn + "\",\"resource\":\"https://eventgrid.azure.net\",\"token_type\":\"Bearer\"}")
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        identity.start();
+        closeLast.add(() -> identity.stop(0));
+        Map<String, String> env = env(topic, "eventgrid");
+        env.remove("AGENT_EVENTGRID_KEY");
+        env.put("AGENT_EVENTGRID_AUTH", "managed-identity");
+        // azure-identity's (MSAL's) documented override of the IMDS address, here the loopback token server
+        env.put("AZURE_POD_IDENTITY_AUTHORITY_HOST", "http://127.0.0.1:" + identity.getAddress().getPort());
+        AgentJar agent = agent(env);
+
+        imds.setEvents(List.of(reboot(EVENT_ID)));
+        agent.await(() -> !topic.requests().isEmpty(), WAIT, "a publish");
+        agent.stop();
+
+        TestTopic.Request request = topic.requests().get(0);
+        assertEquals("Bearer mi-token-for-test", request.header("authorization"));
+        assertNull(request.header("aeg-sas-key"));
+        assertFalse(tokenRequests.isEmpty());
+        String tokenRequest = tokenRequests.get(0);
+        // MSAL asks for <host>//metadata/identity/oauth2/token: the JDK server reads "//metadata" as an authority
+        assertTrue(tokenRequest.contains("/identity/oauth2/token?"), tokenRequest);
+        assertTrue(tokenRequest.contains("resource=https%3A%2F%2Feventgrid.azure.net")
+                || tokenRequest.contains("resource=https://eventgrid.azure.net"), tokenRequest);
+        assertTrue(tokenRequest.endsWith("Metadata=true"), tokenRequest);
+        assertFalse(agent.output().contains("mi-token-for-test"), "the token is not logged");
+    }
+
+    @Test
+    void enabledWithoutEndpointStopsStartUpWithOneLine() throws Exception {
+        TestTopic topic = topic(0);
+        Map<String, String> env = env(topic, "eventgrid");
+        env.put("AGENT_EVENTGRID_ENDPOINT", "");
+        env.put("AGENT_SINKS", "log,eventgrid");
+        AgentJar agent = agent(env);
+
+        assertEquals(2, agent.waitForExit(WAIT));
+
+        List<String> lines = agent.stderr().lines().filter(l -> l.startsWith("scheduled-events-agent:")).toList();
+        assertEquals(1, lines.size(), agent.stderr());
+        assertTrue(lines.get(0).startsWith("scheduled-events-agent: Invalid setting agent.eventgrid.endpoint: "),
+                lines.get(0));
+        assertFalse(agent.stderr().contains("Exception"), agent.stderr());
+        assertNoSecretIn(agent);
+        assertTrue(topic.requests().isEmpty());
+    }
+
+    private static long count(Path queue) {
+        try (Stream<Path> files = Files.list(queue)) {
+            return files.filter(p -> p.getFileName().toString().matches("[0-9].*\\.json")).count();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private static boolean isEmpty(Path queue) {
+        return count(queue) == 0;
+    }
+}
