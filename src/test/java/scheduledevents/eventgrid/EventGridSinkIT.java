@@ -262,6 +262,52 @@ class EventGridSinkIT {
     }
 
     @Test
+    void aBatchRefusedForGoodIsSplitSoThatOnlyTheBadRecordIsDeadLettered() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        // the topic is down while three records queue up, so that they wait together
+        AgentJar agent = agent(env("https://127.0.0.1:" + port + "/api/events", "eventgrid"));
+        Path queue = dir.resolve("state/queue/eventgrid");
+        SimEvent first = reboot(EVENT_ID);
+        SimEvent second = reboot("C7061BAC-AFDC-4513-B24B-AA5F13A16123");
+        imds.setEvents(List.of(first));
+        agent.await(() -> count(queue) >= 1, WAIT, "the first record queued");
+        imds.setEvents(List.of(first, second));
+        agent.await(() -> count(queue) >= 2, WAIT, "the second record queued");
+        imds.setEvents(List.of(first.started(), second));
+        agent.await(() -> count(queue) >= 3, WAIT, "the third record queued");
+        TestTopic topic = topic(port);
+        topic.answerNext(413, 2); // the batch, then the first record alone
+
+        List<String> rest = List.of("C7061BAC-AFDC-4513-B24B-AA5F13A16123/Scheduled", EVENT_ID + "/Started");
+        topic.await(r -> r.size() >= 3 && arrived(r.subList(2, r.size()), "eventgrid").stream()
+                .map(EventGridSinkIT::key).toList().containsAll(rest), WAIT, "batch, first alone, the rest");
+        agent.await(() -> count(queue) == 0, WAIT, "the queue emptied");
+        agent.stop();
+
+        List<TestTopic.Request> requests = topic.requests();
+        List<Arrived> refusedBatch = events(requests.get(0), "eventgrid");
+        assertTrue(refusedBatch.size() >= 2, "the waiting records went together: " + refusedBatch);
+        assertEquals(EVENT_ID + "/Scheduled", key(refusedBatch.get(0)));
+        List<Arrived> alone = events(requests.get(1), "eventgrid");
+        assertEquals(List.of(EVENT_ID + "/Scheduled"), alone.stream().map(EventGridSinkIT::key).toList());
+        assertEquals(rest, arrived(requests.subList(2, requests.size()), "eventgrid").stream()
+                .map(EventGridSinkIT::key).toList(), "the others, once each, in order");
+        List<String> letters = Files.readAllLines(dir.resolve("state/dead-letter/eventgrid.jsonl"));
+        assertEquals(1, letters.size(), letters.toString());
+        JsonNode letter = JSON.readTree(letters.get(0));
+        assertEquals(EVENT_ID, letter.path("Record").path("EventId").asText());
+        assertEquals("Scheduled", letter.path("Record").path("EventStatus").asText());
+        assertTrue(letter.path("Reason").asText().contains("413"), letter.toString());
+    }
+
+    private static String key(Arrived a) {
+        return a.eventId() + "/" + a.status();
+    }
+
+    @Test
     void managedIdentityTakesATokenFromImdsAndSendsNoKey() throws Exception {
         TestTopic topic = topic(0);
         List<String> tokenRequests = new CopyOnWriteArrayList<>();
