@@ -7,7 +7,6 @@ import com.azure.messaging.eventgrid.EventGridEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -17,6 +16,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.UUID;
+import scheduledevents.delivery.PermanentDeliveryException;
 
 /**
  * Makes the Event Grid event for one transition record: {@code data} is the record as queued; {@code subject} is
@@ -113,11 +113,12 @@ public class RecordEvents {
         try {
             JsonNode node = mapper.readTree(recordJson);
             if (node == null || !node.isObject()) {
-                throw new IllegalArgumentException("a queued record is not a JSON object");
+                throw new PermanentDeliveryException("the queued record is not a JSON object");
             }
             return node;
         } catch (IOException e) {
-            throw new UncheckedIOException("a queued record is not JSON", e);
+            // retrying cannot mend a file: dead-letter it at once (the message names no content)
+            throw new PermanentDeliveryException("the queued record is not JSON");
         }
     }
 

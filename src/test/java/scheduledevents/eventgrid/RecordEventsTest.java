@@ -31,6 +31,14 @@ class RecordEventsTest {
     }
 
     @Test
+    void aQueueFileThatIsNotARecordIsRefusedForGood() {
+        org.junit.jupiter.api.Assertions.assertThrows(scheduledevents.delivery.PermanentDeliveryException.class,
+                () -> events.toEvent("not json {"));
+        org.junit.jupiter.api.Assertions.assertThrows(scheduledevents.delivery.PermanentDeliveryException.class,
+                () -> events.toEvent("[1,2]"));
+    }
+
+    @Test
     void knownUuidV5Vector() {
         // RFC 4122 DNS namespace, name "python.org": 886313e1-3b8a-5372-9b90-0c9aee199e5d
         assertEquals("886313e1-3b8a-5372-9b90-0c9aee199e5d", RecordEvents.nameUuidV5(
