@@ -43,6 +43,14 @@ class UntrustedTextTest {
     }
 
     @Test
+    void marksTruncationEvenWhenEscapesFillTheLimit() {
+        // 150 line feeds escape to 300 characters: the log shows part of them, and must say that it is only part
+        String out = UntrustedText.forLog("\n".repeat(150));
+        assertTrue(out.endsWith("..."), out);
+        assertTrue(out.length() < 220, "still short: " + out.length());
+    }
+
+    @Test
     void staysOneLineAndShortWhateverTheInput() {
         StringBuilder hostile = new StringBuilder();
         for (char c = 0; c < 0x3000; c++) {
