@@ -16,10 +16,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import scheduledevents.Fixtures;
 import scheduledevents.events.Scope;
 
@@ -132,6 +135,20 @@ class AgentSettingsTest {
             "agent.health.port | http",
             "agent.health.down-after | 0"})
     void badValueIsRejectedNamingTheKeyOnOneLine(String key, String value) {
+        assertNamesKeyOnOneLine(rejected(key, value), key);
+    }
+
+    static Stream<Arguments> valuesWithLineBreaks() {
+        return Stream.of(
+                Arguments.of("agent.poll.interval", "10\n00"),
+                Arguments.of("agent.imds.url", "ftp://x\nInjected: line"),
+                Arguments.of("agent.scope", "all\r\nx"),
+                Arguments.of("agent.imds.max-requests-per-second", "4\n4"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("valuesWithLineBreaks")
+    void badValueWithLineBreakStillGivesOneLineMessage(String key, String value) {
         assertNamesKeyOnOneLine(rejected(key, value), key);
     }
 
