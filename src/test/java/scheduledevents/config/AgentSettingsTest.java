@@ -172,6 +172,11 @@ class AgentSettingsTest {
     }
 
     @Test
+    void stateDirThatIsNotAPathIsRejectedNamingTheKey() {
+        assertNamesKeyOnOneLine(rejected("agent.state.dir", "bad\u0000dir"), "agent.state.dir");
+    }
+
+    @Test
     void checkSinksAcceptsKnownSinks() {
         assertDoesNotThrow(() -> AgentSettings.checkSinks(List.of("log"), List.of("event-grid", "log")));
     }
