@@ -2,6 +2,7 @@ package scheduledevents.config;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -70,7 +71,12 @@ public record AgentSettings(
     public static AgentSettings read(Function<String, String> lookup) {
         Reader r = new Reader(lookup);
         List<String> sinks = r.list("agent.sinks");
-        Path stateDir = Path.of(r.text("agent.state.dir"));
+        Path stateDir;
+        try {
+            stateDir = Path.of(r.text("agent.state.dir"));
+        } catch (InvalidPathException e) {
+            throw new InvalidSettingException("agent.state.dir", "is not a valid path (" + e.getReason() + ")");
+        }
         try {
             DurableFiles.requireWritableDirectory(stateDir);
         } catch (IOException | RuntimeException e) {
