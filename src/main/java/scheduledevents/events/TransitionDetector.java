@@ -73,6 +73,8 @@ public class TransitionDetector {
 
     /** Called once every record of {@code transitions} is in every sink's queue. */
     public synchronized void commit(Transitions transitions) {
+        // Counted here, not in detect(): a transition detected again after a crash is one transition
+        transitions.records().forEach(r -> metrics.transition(r.eventType(), r.eventStatus()));
         if (transitions.stateChanged()) {
             store.save(transitions.incarnation(), transitions.nextState());
             last = byKey(List.copyOf(transitions.nextState()));
@@ -92,7 +94,6 @@ public class TransitionDetector {
             return;
         }
         records.add(TransitionRecord.of(event, doc.documentIncarnation(), now, vmName, vm));
-        metrics.transition(event.eventType(), event.eventStatus());
         LOG.info("Event {} {} {} (NotBefore {})", UntrustedText.forLog(event.eventId()),
                 UntrustedText.forLog(event.eventType()), UntrustedText.forLog(event.eventStatus()),
                 UntrustedText.forLog(event.notBefore()));

@@ -73,7 +73,7 @@ class ImdsFaultsIT {
             assertEquals(200, agent.healthStatus(), "healthy again once IMDS answers");
             String log = agent.stderr();
             assertFalse(log.contains("\tat "), "no stack trace in the log:\n" + log);
-            assertEquals(1, occurrences(log, "Events is not an array"), "once per distinct problem:\n" + log);
+            assertEquals(1, occurrences(log, "DocumentIncarnation is not a number"), "once per problem:\n" + log);
             assertEquals(1, occurrences(log, "HTML or XML, not JSON"), "once per distinct problem:\n" + log);
             assertTrue(log.contains("IMDS answered HTTP 500"), log);
             assertTrue(log.contains("IMDS answered HTTP 429"), log);

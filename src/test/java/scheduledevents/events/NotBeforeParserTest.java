@@ -19,6 +19,11 @@ class NotBeforeParserTest {
     }
 
     @Test
+    void rejectsADayThatDoesNotExistInsteadOfRollingItOver() {
+        assertThrows(DateTimeParseException.class, () -> NotBeforeParser.parse("Sat, 31 Feb 2026 10:00:00 GMT"));
+    }
+
+    @Test
     void ignoresWrongWeekdayInRfc1123() {
         assertEquals(Instant.parse("2026-04-11T22:26:58Z"), NotBeforeParser.parse("Mon, 11 Apr 2026 22:26:58 GMT"));
     }

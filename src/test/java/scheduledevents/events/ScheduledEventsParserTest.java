@@ -104,6 +104,12 @@ class ScheduledEventsParserTest {
     // ---- good documents ----
 
     @Test
+    void rejectsBytesAfterTheDocumentAsASplicedBody() {
+        assertThrows(MalformedDocumentException.class,
+                () -> parser.parse("{\"DocumentIncarnation\":1,\"Events\":[]}{\"DocumentIncarnation\":2}"));
+    }
+
+    @Test
     void readsEmptyDocumentAsNoEvents() throws Exception {
         for (String f : List.of("01-empty.json", "04-empty-after.json")) {
             ScheduledEventsDocument doc = parser.parse(Fixtures.read(f));
