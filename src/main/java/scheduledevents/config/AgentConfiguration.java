@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -31,6 +32,10 @@ import scheduledevents.imds.ImdsPoller;
 import scheduledevents.imds.RequestBudget;
 import scheduledevents.observability.AgentMetrics;
 import scheduledevents.observability.ImdsHealthCheck;
+import scheduledevents.respond.Approvals;
+import scheduledevents.respond.Approver;
+import scheduledevents.respond.HookRunner;
+import scheduledevents.respond.RespondStage;
 import scheduledevents.state.EventStateStore;
 
 /**
@@ -40,6 +45,7 @@ import scheduledevents.state.EventStateStore;
 public class AgentConfiguration implements CamelConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(AgentConfiguration.class);
     static final String SINK_ROUTE_PREFIX = "sink-";
+    static final String RESPOND_QUEUE = "respond";
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -61,7 +67,10 @@ public class AgentConfiguration implements CamelConfiguration {
                 settings.imdsTimeout(), new RequestBudget(settings.imdsMaxRequestsPerSecond()));
         ImdsPoller poller = new ImdsPoller(client, settings.imdsTimeout(), settings.imdsFirstRequestTimeout(),
                 settings.pollInterval(), settings.imdsBackoffMax(), settings.vmName(), metrics, clock);
-        SinkQueues queues = new SinkQueues(settings.stateDir(), settings.sinks(), metrics, clock);
+        // The respond stage (hooks, approval) consumes a queue of its own, like a sink that is always on
+        List<String> queueNames = new ArrayList<>(settings.sinks());
+        queueNames.add(RESPOND_QUEUE);
+        SinkQueues queues = new SinkQueues(settings.stateDir(), queueNames, metrics, clock);
         DeliveryPolicy policy = new DeliveryPolicy(queues, settings.sinkMaxAge(), metrics);
 
         registry.bind("agentSettings", settings);
@@ -70,8 +79,13 @@ public class AgentConfiguration implements CamelConfiguration {
         registry.bind("imdsPoller", poller);
         registry.bind("scheduledEventsParser", new ScheduledEventsParser());
         registry.bind("documentProblems", new DocumentProblems(metrics));
+        Approvals approvals = new Approvals(settings.stateDir());
         registry.bind("transitionDetector", new TransitionDetector(new EventStateStore(settings.stateDir()),
-                settings.scope(), poller::identity, metrics, clock));
+                settings.scope(), poller::identity, metrics, clock, approvals::approvedAt));
+        registry.bind("respondStage", new RespondStage());
+        registry.bind("hookRunner", new HookRunner(settings.hooksDir(), settings.hooksTimeout(), metrics, clock));
+        registry.bind("approver", new Approver(settings.ackPolicy(), settings.ackLeader(), client, approvals,
+                () -> poller.identity().name(), metrics, clock));
         registry.bind("sinkQueues", queues);
         registry.bind("deliveryKeys", new DeliveryKeys());
         registry.bind("deliveryPolicy", policy);

@@ -70,7 +70,7 @@ class DeliveryKeysTest {
         ScheduledEvent event = new ScheduledEventsParser().parse(Fixtures.read("02-freeze-scheduled.json"))
                 .events().get(0);
         TransitionRecord record = TransitionRecord.of(event, 2, Instant.parse("2026-04-11T22:00:00Z"), "vm",
-                VmIdentity.UNKNOWN);
+                VmIdentity.UNKNOWN, null);
         String json = new ObjectMapper().writeValueAsString(record);
         assertEquals("c7061bac-afdc-4513-b24b-aa5f13a16123/Scheduled", keys.keyOf(json));
     }

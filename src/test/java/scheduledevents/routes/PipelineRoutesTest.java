@@ -112,7 +112,7 @@ class PipelineRoutesTest extends CamelMainTestSupport {
     private static TransitionRecord record(String id) {
         ScheduledEvent event = new ScheduledEvent(id, "Reboot", "VirtualMachine", List.of("myvm"), "Scheduled", "",
                 "test", "Platform", -1, null);
-        return TransitionRecord.of(event, 1, Instant.now(), "myvm", VmIdentity.UNKNOWN.withName("myvm"));
+        return TransitionRecord.of(event, 1, Instant.now(), "myvm", VmIdentity.UNKNOWN.withName("myvm"), null);
     }
 
     @SuppressWarnings("unchecked")
