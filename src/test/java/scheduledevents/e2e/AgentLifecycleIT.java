@@ -12,30 +12,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import scheduledevents.simulator.ImdsSimulator;
 import scheduledevents.simulator.SimEvent;
 
 /** The agent jar against the IMDS simulator over loopback: one record per transition, across restarts too. */
-class AgentLifecycleIT {
+class AgentLifecycleIT extends AgainstSimulator {
     private static final String KEY = E2E.FREEZE_ID.toLowerCase();
 
-    @TempDir
-    Path dir;
-    ImdsSimulator imds;
-
-    @BeforeEach
-    void startImds() throws Exception {
-        imds = new ImdsSimulator().start();
-    }
-
-    @AfterEach
-    void stopImds() {
-        imds.close();
-    }
 
     @Test
     void freezeLifecycleYieldsScheduledStartedCompletedExactlyOnceEach() {

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import scheduledevents.Await;
 
 /**
  * The real agent, as a user runs it: {@code java -jar target/scheduled-events-agent.jar} in the project folder
@@ -183,18 +184,7 @@ final class AgentProcess implements AutoCloseable {
     }
 
     static void await(String what, Duration timeout, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        Await.await(what, timeout, condition);
     }
 
     private static String read(Path file) {

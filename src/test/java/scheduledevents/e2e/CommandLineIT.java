@@ -18,29 +18,12 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import scheduledevents.simulator.ImdsSimulator;
 
 /** The jar's command line as a user meets it: --help, --once, --demo, --simulate, and bad settings. */
-class CommandLineIT {
-    @TempDir
-    Path dir;
-    ImdsSimulator imds;
-
-    @BeforeEach
-    void startImds() throws Exception {
-        imds = new ImdsSimulator().start();
-    }
-
-    @AfterEach
-    void stopImds() {
-        imds.close();
-    }
+class CommandLineIT extends AgainstSimulator {
 
     @Test
     void helpListsEveryMode() {

@@ -11,32 +11,15 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import scheduledevents.simulator.ImdsSimulator;
 
 /**
  * No Docker engine runs here, so the Dockerfile is kept right by running its ENTRYPOINT outside a container, with
  * the image's paths mapped onto the build's, and by checking that the systemd unit runs the same command.
  */
-class DeploymentFilesIT {
+class DeploymentFilesIT extends AgainstSimulator {
     private static final String IMAGE_JAR = "/opt/scheduled-events-agent/scheduled-events-agent.jar";
 
-    @TempDir
-    Path dir;
-    ImdsSimulator imds;
-
-    @BeforeEach
-    void startImds() throws Exception {
-        imds = new ImdsSimulator().start();
-    }
-
-    @AfterEach
-    void stopImds() {
-        imds.close();
-    }
 
     @Test
     void theDockerfileEntrypointRunsTheAgent() throws Exception {

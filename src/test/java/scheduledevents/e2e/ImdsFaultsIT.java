@@ -12,33 +12,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import scheduledevents.simulator.ImdsSimulator;
 
 /**
  * IMDS misbehaving: error statuses, slow answers, and every malformed document of the shared fixtures. The agent
  * must keep running, say what is wrong once per problem rather than once per poll, and process the next good
  * document.
  */
-class ImdsFaultsIT {
+class ImdsFaultsIT extends AgainstSimulator {
     private static final Path MALFORMED = Path.of("../shared/fixtures/imds/malformed");
 
-    @TempDir
-    Path dir;
-    ImdsSimulator imds;
-
-    @BeforeEach
-    void startImds() throws Exception {
-        imds = new ImdsSimulator().start();
-    }
-
-    @AfterEach
-    void stopImds() {
-        imds.close();
-    }
 
     @Test
     void everyMalformedFixtureAndFaultLeavesTheAgentRunningAndTheNextGoodDocumentIsProcessed() throws Exception {

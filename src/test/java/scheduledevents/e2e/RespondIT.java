@@ -14,12 +14,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import scheduledevents.simulator.Approval;
-import scheduledevents.simulator.ImdsSimulator;
 import scheduledevents.simulator.SimEvent;
 
 /**
@@ -27,7 +24,7 @@ import scheduledevents.simulator.SimEvent;
  * record, across restarts; failing, hanging and non-executable hooks block approval and are reported; each policy
  * approves exactly what it should; an event for another VM is never hooked nor approved.
  */
-class RespondIT {
+class RespondIT extends AgainstSimulator {
     private static final String ID = "D0000000-0000-0000-0000-000000000001";
     private static final String RECORDING_HOOK = """
             #!/bin/sh
@@ -38,22 +35,13 @@ class RespondIT {
             echo "drained connections for $EVENT_ID"
             """;
 
-    @TempDir
-    Path dir;
-    ImdsSimulator imds;
     Path hooks;
     Path out;
 
     @BeforeEach
-    void start() throws Exception {
-        imds = new ImdsSimulator().start();
+    void makeHookFolders() throws Exception {
         hooks = Files.createDirectories(dir.resolve("hooks"));
         out = Files.createDirectories(dir.resolve("hook-out"));
-    }
-
-    @AfterEach
-    void stop() {
-        imds.close();
     }
 
     @Test

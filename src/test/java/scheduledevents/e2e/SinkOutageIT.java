@@ -12,33 +12,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import scheduledevents.simulator.ImdsSimulator;
 import scheduledevents.simulator.SimEvent;
 
 /**
  * A sink that is down for a while, and an agent killed with -9 in the middle of it: every record still arrives,
  * once, when the sink is back. The log sink's file is the sink here: its folder is blocked by a plain file.
  */
-class SinkOutageIT {
+class SinkOutageIT extends AgainstSimulator {
     private static final String KEY = E2E.FREEZE_ID.toLowerCase();
 
-    @TempDir
-    Path dir;
-    ImdsSimulator imds;
-
-    @BeforeEach
-    void startImds() throws Exception {
-        imds = new ImdsSimulator().start();
-    }
-
-    @AfterEach
-    void stopImds() {
-        imds.close();
-    }
 
     @Test
     void aSinkThatFailsForAWhileGetsEveryRecordAfterwardsEvenAcrossKill9() throws IOException {

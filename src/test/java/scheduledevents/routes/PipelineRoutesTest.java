@@ -18,6 +18,7 @@ import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import scheduledevents.Await;
 import scheduledevents.config.AgentConfiguration;
 import scheduledevents.delivery.SinkQueues;
 import scheduledevents.events.ScheduledEvent;
@@ -140,17 +141,6 @@ class PipelineRoutesTest extends CamelMainTestSupport {
     }
 
     private static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        Await.await(what, Duration.ofSeconds(30), condition);
     }
 }
