@@ -99,7 +99,9 @@ public final class TransitionView {
         view.put("affectsThisVm", affects == null || affects.isNull() ? "unknown" : affects.asText());
         view.put("observedAt", text(record, "ObservedAt"));
         view.put("rawJson", MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(record));
-        view.put("recordJson", MAPPER.writeValueAsString(record));
+        // < > & only occur inside strings in JSON, so escaping them keeps the same JSON and makes it inert in HTML
+        view.put("recordJson", MAPPER.writeValueAsString(record).replace("<", "\\u003c").replace(">", "\\u003e")
+                .replace("&", "\\u0026"));
 
         String target = subjectTarget(record, vmName, resources);
         StringBuilder subject = new StringBuilder("[").append(status).append("] ").append(type).append(" of ")
