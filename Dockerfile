@@ -26,6 +26,7 @@ COPY --from=build /src/target/scheduled-events-agent.jar .
 COPY application.properties .
 COPY routes routes/
 COPY hooks hooks/
+COPY templates templates/
 ENV AGENT_STATE_DIR=/var/lib/scheduled-events-agent
 VOLUME /var/lib/scheduled-events-agent
 USER agent

@@ -30,6 +30,7 @@ import scheduledevents.events.TransitionDetector;
 import scheduledevents.imds.ImdsClient;
 import scheduledevents.imds.ImdsPoller;
 import scheduledevents.imds.RequestBudget;
+import scheduledevents.notify.Notifications;
 import scheduledevents.observability.AgentMetrics;
 import scheduledevents.observability.ImdsHealthCheck;
 import scheduledevents.respond.Approvals;
@@ -90,6 +91,8 @@ public class AgentConfiguration implements CamelConfiguration {
         registry.bind("deliveryKeys", new DeliveryKeys());
         registry.bind("deliveryPolicy", policy);
         registry.bind("deadLetters", new DeadLetters(settings.stateDir(), policy, metrics, clock));
+        // mail and webhook sinks: their settings are checked only when agent.sinks names them
+        Notifications.bind(registry, key -> lookup(context, key), settings.sinks(), clock);
         ImdsHealthCheck health = new ImdsHealthCheck(poller.status(), settings.healthDownAfter(), clock);
         health.setCamelContext(context);
         registry.bind("imdsHealthCheck", health);

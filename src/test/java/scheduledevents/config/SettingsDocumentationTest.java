@@ -24,6 +24,14 @@ import scheduledevents.Fixtures;
 
 /** Keeps application.properties, AgentSettings.DEFAULTS and the YAML routes' placeholders in step. */
 class SettingsDocumentationTest {
+    /** Every setting's default, from each place that owns a group of settings. */
+    private static final Map<String, String> DEFAULTS = new java.util.HashMap<>();
+
+    static {
+        DEFAULTS.putAll(AgentSettings.DEFAULTS);
+        DEFAULTS.putAll(scheduledevents.notify.Notifications.DEFAULTS);
+    }
+
     private static final Path PROPERTIES = Fixtures.PROJECT_ROOT.resolve("application.properties");
     private static final Path ROUTES = Fixtures.PROJECT_ROOT.resolve("routes");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*(agent\\.[^}:\\s]+)");
@@ -55,7 +63,7 @@ class SettingsDocumentationTest {
     void everyDefaultIsDocumentedWithACommentDirectlyAbove() throws Exception {
         List<String> lines = lines();
         List<String> undocumented = new ArrayList<>();
-        for (String key : new TreeSet<>(AgentSettings.DEFAULTS.keySet())) {
+        for (String key : new TreeSet<>(DEFAULTS.keySet())) {
             int at = -1;
             for (int i = 0; i < lines.size(); i++) {
                 if (key.equals(keyOf(lines.get(i)))) {
@@ -76,7 +84,7 @@ class SettingsDocumentationTest {
     void everyDocumentedDefaultEqualsTheCodesDefault() throws Exception {
         Properties documented = properties();
         Map<String, String> mismatches = new TreeMap<>();
-        AgentSettings.DEFAULTS.forEach((key, value) -> {
+        DEFAULTS.forEach((key, value) -> {
             String doc = documented.getProperty(key);
             if (doc == null || !doc.strip().equals(value)) {
                 mismatches.put(key, "code '" + value + "', application.properties '" + doc + "'");
@@ -89,7 +97,7 @@ class SettingsDocumentationTest {
     void everyAgentKeyInApplicationPropertiesHasADefault() throws Exception {
         Set<String> unknown = new TreeSet<>();
         for (String key : properties().stringPropertyNames()) {
-            if (key.startsWith("agent.") && !AgentSettings.DEFAULTS.containsKey(key)) {
+            if (key.startsWith("agent.") && !DEFAULTS.containsKey(key)) {
                 unknown.add(key);
             }
         }
