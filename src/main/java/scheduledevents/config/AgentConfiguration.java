@@ -8,9 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.health.HealthCheckHelper;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.model.ModelCamelContext;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.spi.Registry;
@@ -140,6 +142,15 @@ public class AgentConfiguration implements CamelConfiguration {
                 .collect(Collectors.joining(","));
         if (!disabled.isEmpty()) {
             context.setAutoStartupExcludePattern(disabled);
+            // A sink that is off by choice is not a reason for health to say DOWN
+            HealthCheckRegistry health = HealthCheckHelper.getHealthCheckRegistry(context);
+            if (health != null) {
+                String checks = known.stream().filter(s -> !sinks.contains(s))
+                        .flatMap(s -> Stream.of("route:" + SINK_ROUTE_PREFIX + s, "consumer:" + SINK_ROUTE_PREFIX + s))
+                        .collect(Collectors.joining(","));
+                String existing = health.getExcludePattern();
+                health.setExcludePattern(existing == null || existing.isBlank() ? checks : existing + "," + checks);
+            }
         }
         LOG.info("Sinks enabled: {} (available: {})", String.join(", ", sinks), String.join(", ", known));
     }

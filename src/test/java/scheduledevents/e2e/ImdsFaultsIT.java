@@ -85,6 +85,27 @@ class ImdsFaultsIT extends AgainstSimulator {
         }
     }
 
+    @Test
+    void aSlowFirstAnswerIsWaitedForAndHealthFollowsImds() {
+        // IMDS may take up to two minutes to answer a VM's first request of the day: the agent waits for it
+        Map<String, String> env = E2E.env(imds, dir);
+        env.put("AGENT_IMDS_TIMEOUT", "1000");
+        env.put("AGENT_HEALTH_DOWN_AFTER", "1500");
+        imds.delayNext(Duration.ofMillis(4000), 1);
+        E2E.setEvents(imds, E2E.freezeScheduled("myvm"));
+        try (AgentProcess agent = AgentProcess.start(dir, env)) {
+            agent.awaitHealthy();
+            assertFalse(agent.stderr().contains("did not answer within"), agent.stderr());
+            assertTrue(agent.isAlive());
+
+            // about 5 s of failures at the capped backoff (500 ms): longer than down-after, then IMDS is back
+            imds.failNext(503, 12);
+            await("health DOWN while IMDS fails", Duration.ofSeconds(30), () -> agent.healthStatus() == 503);
+            await("health UP again", Duration.ofSeconds(60), () -> agent.healthStatus() == 200);
+            assertTrue(agent.isAlive());
+        }
+    }
+
     private static long occurrences(String text, String needle) {
         return text.lines().filter(l -> l.contains(needle)).count();
     }
