@@ -4,6 +4,7 @@
 #     -v scheduled-events-state:/var/lib/scheduled-events-agent \
 #     -v "$PWD/routes:/opt/scheduled-events-agent/routes:ro" \
 #     -v "$PWD/application.properties:/opt/scheduled-events-agent/application.properties:ro" \
+#     -v "$PWD/hooks:/opt/scheduled-events-agent/hooks:ro" \
 #     scheduled-events-agent
 
 # Build stage: dependencies first, so that a source change does not download them again
@@ -14,7 +15,7 @@ RUN mvn -B -q dependency:go-offline
 COPY src src
 RUN mvn -B -q package -DskipTests
 
-# Runtime stage: a JRE, the thin jar and its lib/ folder, the routes and settings (both mountable)
+# Runtime stage: a JRE, the thin jar and its lib/ folder, the routes, settings and hooks (all mountable)
 FROM eclipse-temurin:17-jre
 RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --user-group --home-dir /opt/scheduled-events-agent agent \
@@ -24,6 +25,8 @@ COPY --from=build /src/target/lib lib/
 COPY --from=build /src/target/scheduled-events-agent.jar .
 COPY application.properties .
 COPY routes routes/
+COPY hooks hooks/
+COPY templates templates/
 ENV AGENT_STATE_DIR=/var/lib/scheduled-events-agent
 VOLUME /var/lib/scheduled-events-agent
 USER agent

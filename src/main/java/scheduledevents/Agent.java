@@ -8,7 +8,9 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
 import scheduledevents.config.AgentConfiguration;
 import scheduledevents.config.InvalidSettingException;
 import scheduledevents.simulator.SimulatorCommand;
@@ -65,15 +67,19 @@ public final class Agent {
             if (options.mode.equals("--demo")) {
                 return DemoCommand.run(options, err);
             }
-            return runAgent(options, Map.of());
+            return runAgent(options, Map.of(), null);
         } catch (InvalidSettingException | IllegalArgumentException e) {
             err.println("scheduled-events-agent: " + e.getMessage());
             return 2;
         }
     }
 
-    /** Runs Camel main until it is stopped (SIGTERM, Ctrl-C) or {@code overrides} says to stop. */
-    static int runAgent(Options options, Map<String, String> overrides) {
+    /**
+     * Runs Camel main until it is stopped (SIGTERM, Ctrl-C) or {@code overrides} says to stop.
+     *
+     * @param whenStarted run once the routes are up (the demo starts its scenario then), or null
+     */
+    static int runAgent(Options options, Map<String, String> overrides, Runnable whenStarted) {
         if (!Files.isRegularFile(options.config)) {
             throw new IllegalArgumentException("settings file " + options.config.toAbsolutePath()
                     + " not found: run from the agent's folder or pass --config FILE");
@@ -82,6 +88,14 @@ public final class Agent {
         main.setDefaultPropertyPlaceholderLocation("file:" + options.config.toAbsolutePath());
         main.configure().addConfiguration(new AgentConfiguration());
         main.addMainListener(AgentConfiguration.sinkCheck());
+        if (whenStarted != null) {
+            main.addMainListener(new MainListenerSupport() {
+                @Override
+                public void afterStart(BaseMainSupport started) {
+                    whenStarted.run();
+                }
+            });
+        }
         if (options.routes != null) {
             main.configure().setRoutesIncludePattern("file:" + options.routes.toAbsolutePath() + "/*.yaml");
         }

@@ -31,7 +31,6 @@ final class DemoCommand {
             Path state = Files.createTempDirectory("scheduled-events-demo-");
             double speed = scenario.defaultSpeed();
             int seconds = (int) Math.ceil(scenario.lengthSeconds() / speed) + MARGIN_SECONDS;
-            simulator.play(scenario, speed);
             err.printf("Demo: IMDS simulator on %s plays '%s' (%s) for about %d s; this VM is '%s'.%n"
                             + "Records appear below as JSON lines; state in %s.%n",
                     simulator.baseUrl(), scenario.name(), scenario.description(), seconds, simulator.vmName(), state);
@@ -42,7 +41,8 @@ final class DemoCommand {
             overrides.put("agent.sink.log.file", "");
             overrides.put("agent.health.port", "0");
             overrides.put("camel.main.duration-max-seconds", String.valueOf(seconds));
-            return Agent.runAgent(options, overrides);
+            // The scenario starts once the agent runs, so that a fast scenario is not half over before the first poll
+            return Agent.runAgent(options, overrides, () -> simulator.play(scenario, speed));
         } catch (IOException e) {
             err.println("scheduled-events-agent: cannot start the demo: " + e.getMessage());
             return 1;

@@ -52,7 +52,7 @@ final class OnceCommand {
         Instant now = Instant.now();
         VmIdentity identity = vm;
         List<TransitionRecord> events = doc.events().stream()
-                .map(e -> TransitionRecord.of(e, doc.documentIncarnation(), now, identity.name(), identity))
+                .map(e -> TransitionRecord.of(e, doc.documentIncarnation(), now, identity.name(), identity, null))
                 .toList();
         Map<String, Object> normalised = new LinkedHashMap<>();
         normalised.put("DocumentIncarnation", doc.documentIncarnation());

@@ -4,12 +4,15 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.health.HealthCheckHelper;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.model.ModelCamelContext;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.spi.Registry;
@@ -31,8 +34,13 @@ import scheduledevents.eventgrid.RecordEvents;
 import scheduledevents.imds.ImdsClient;
 import scheduledevents.imds.ImdsPoller;
 import scheduledevents.imds.RequestBudget;
+import scheduledevents.notify.Notifications;
 import scheduledevents.observability.AgentMetrics;
 import scheduledevents.observability.ImdsHealthCheck;
+import scheduledevents.respond.Approvals;
+import scheduledevents.respond.Approver;
+import scheduledevents.respond.HookRunner;
+import scheduledevents.respond.RespondStage;
 import scheduledevents.state.EventStateStore;
 
 /**
@@ -42,6 +50,7 @@ import scheduledevents.state.EventStateStore;
 public class AgentConfiguration implements CamelConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(AgentConfiguration.class);
     static final String SINK_ROUTE_PREFIX = "sink-";
+    static final String RESPOND_QUEUE = "respond";
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -63,7 +72,10 @@ public class AgentConfiguration implements CamelConfiguration {
                 settings.imdsTimeout(), new RequestBudget(settings.imdsMaxRequestsPerSecond()));
         ImdsPoller poller = new ImdsPoller(client, settings.imdsTimeout(), settings.imdsFirstRequestTimeout(),
                 settings.pollInterval(), settings.imdsBackoffMax(), settings.vmName(), metrics, clock);
-        SinkQueues queues = new SinkQueues(settings.stateDir(), settings.sinks(), metrics, clock);
+        // The respond stage (hooks, approval) consumes a queue of its own, like a sink that is always on
+        List<String> queueNames = new ArrayList<>(settings.sinks());
+        queueNames.add(RESPOND_QUEUE);
+        SinkQueues queues = new SinkQueues(settings.stateDir(), queueNames, metrics, clock);
         DeliveryPolicy policy = new DeliveryPolicy(queues, settings.sinkMaxAge(), metrics);
 
         registry.bind("agentSettings", settings);
@@ -72,12 +84,19 @@ public class AgentConfiguration implements CamelConfiguration {
         registry.bind("imdsPoller", poller);
         registry.bind("scheduledEventsParser", new ScheduledEventsParser());
         registry.bind("documentProblems", new DocumentProblems(metrics));
+        Approvals approvals = new Approvals(settings.stateDir());
         registry.bind("transitionDetector", new TransitionDetector(new EventStateStore(settings.stateDir()),
-                settings.scope(), poller::identity, metrics, clock));
+                settings.scope(), poller::identity, metrics, clock, approvals::approvedAt));
+        registry.bind("respondStage", new RespondStage());
+        registry.bind("hookRunner", new HookRunner(settings.hooksDir(), settings.hooksTimeout(), metrics, clock));
+        registry.bind("approver", new Approver(settings.ackPolicy(), settings.ackLeader(), client, approvals,
+                () -> poller.identity().name(), metrics, clock));
         registry.bind("sinkQueues", queues);
         registry.bind("deliveryKeys", new DeliveryKeys());
         registry.bind("deliveryPolicy", policy);
         registry.bind("deadLetters", new DeadLetters(settings.stateDir(), policy, metrics, clock));
+        // mail and webhook sinks: their settings are checked only when agent.sinks names them
+        Notifications.bind(registry, key -> lookup(context, key), settings.sinks(), clock);
         bindEventGrid(context, settings, AgentSettings.readEventGrid(key -> lookup(context, key),
                 settings.sinks().contains(EventGridSettings.SINK)));
         ImdsHealthCheck health = new ImdsHealthCheck(poller.status(), settings.healthDownAfter(), clock);
@@ -141,6 +160,15 @@ public class AgentConfiguration implements CamelConfiguration {
                 .collect(Collectors.joining(","));
         if (!disabled.isEmpty()) {
             context.setAutoStartupExcludePattern(disabled);
+            // A sink that is off by choice is not a reason for health to say DOWN
+            HealthCheckRegistry health = HealthCheckHelper.getHealthCheckRegistry(context);
+            if (health != null) {
+                String checks = known.stream().filter(s -> !sinks.contains(s))
+                        .flatMap(s -> Stream.of("route:" + SINK_ROUTE_PREFIX + s, "consumer:" + SINK_ROUTE_PREFIX + s))
+                        .collect(Collectors.joining(","));
+                String existing = health.getExcludePattern();
+                health.setExcludePattern(existing == null || existing.isBlank() ? checks : existing + "," + checks);
+            }
         }
         LOG.info("Sinks enabled: {} (available: {})", String.join(", ", sinks), String.join(", ", known));
     }

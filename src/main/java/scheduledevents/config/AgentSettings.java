@@ -2,6 +2,7 @@ package scheduledevents.config;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,6 +12,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import scheduledevents.events.Scope;
+import scheduledevents.respond.AckLeader;
+import scheduledevents.respond.AckPolicy;
 import scheduledevents.state.DurableFiles;
 
 /**
@@ -34,7 +37,11 @@ public record AgentSettings(
         Scope scope,
         String vmName,
         int healthPort,
-        Duration healthDownAfter) {
+        Duration healthDownAfter,
+        Path hooksDir,
+        Duration hooksTimeout,
+        AckPolicy ackPolicy,
+        AckLeader ackLeader) {
 
     /** Defaults, in one place; application.properties documents each key with the same value (a test checks). */
     public static final Map<String, String> DEFAULTS = defaults();
@@ -60,6 +67,10 @@ public record AgentSettings(
         d.put("agent.vm.name", "");
         d.put("agent.health.port", "9465");
         d.put("agent.health.down-after", "60000");
+        d.put("agent.hooks.dir", "hooks");
+        d.put("agent.hooks.timeout", "300000");
+        d.put("agent.ack.policy", "never");
+        d.put("agent.ack.leader", "self");
         d.put("agent.eventgrid.endpoint", "");
         d.put("agent.eventgrid.auth", "key");
         d.put("agent.eventgrid.key", "");
@@ -81,7 +92,12 @@ public record AgentSettings(
     public static AgentSettings read(Function<String, String> lookup) {
         Reader r = new Reader(lookup);
         List<String> sinks = r.list("agent.sinks");
-        Path stateDir = Path.of(r.text("agent.state.dir"));
+        Path stateDir;
+        try {
+            stateDir = Path.of(r.text("agent.state.dir"));
+        } catch (InvalidPathException e) {
+            throw new InvalidSettingException("agent.state.dir", "is not a valid path (" + e.getReason() + ")");
+        }
         try {
             DurableFiles.requireWritableDirectory(stateDir);
         } catch (IOException | RuntimeException e) {
@@ -97,7 +113,9 @@ public record AgentSettings(
                 r.millis("agent.imds.first-request-timeout", 1), budget, r.millis("agent.imds.backoff.max", 1),
                 r.millis("agent.poll.interval", 10), stateDir, sinks, r.optional("agent.sink.log.file"),
                 r.millis("agent.sink.max-age", 1), r.scope("agent.scope"), r.optional("agent.vm.name"),
-                r.integer("agent.health.port", 0, 65535), r.millis("agent.health.down-after", 1));
+                r.integer("agent.health.port", 0, 65535), r.millis("agent.health.down-after", 1),
+                Path.of(r.text("agent.hooks.dir")), r.millis("agent.hooks.timeout", 1000),
+                r.choice("agent.ack.policy", AckPolicy::parse), r.choice("agent.ack.leader", AckLeader::parse));
     }
 
     /** Settings of sink "eventgrid"; checked (a bad one stops start-up) only when {@code enabled}. */
@@ -191,8 +209,12 @@ public record AgentSettings(
         }
 
         Scope scope(String key) {
+            return choice(key, Scope::parse);
+        }
+
+        <T> T choice(String key, Function<String, T> parse) {
             try {
-                return Scope.parse(text(key));
+                return parse.apply(text(key));
             } catch (IllegalArgumentException e) {
                 throw new InvalidSettingException(key, e.getMessage() + ", got '" + raw(key) + "'");
             }

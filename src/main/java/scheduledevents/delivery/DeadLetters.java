@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import org.apache.camel.Exchange;
+import org.apache.camel.spi.IdempotentRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scheduledevents.observability.AgentMetrics;
@@ -26,12 +27,34 @@ public class DeadLetters {
     private final AgentMetrics metrics;
     private final Clock clock;
     private final ObjectMapper mapper = new ObjectMapper();
+    private final DeliveryKeys keys = new DeliveryKeys();
 
     public DeadLetters(Path stateDir, DeliveryPolicy policy, AgentMetrics metrics, Clock clock) {
         this.directory = stateDir.resolve("dead-letter");
         this.policy = policy;
         this.metrics = metrics;
         this.clock = clock;
+    }
+
+    /**
+     * A dead-lettered record is done for its sink: a repeat of the same transition must not be sent again. Camel's
+     * idempotent consumer with {@code eager=false} (needed so a kill -9 mid-delivery loses nothing) treats a failure
+     * handled by the error handler as a failure: it does not add the key, and with {@code removeOnFailure} it would
+     * remove one (PipelineRoutesTest shows it). So the key is added here, to the repository the sink route declares
+     * as {@code <sink>SinkDelivered}, and sink routes set {@code removeOnFailure: false}.
+     */
+    private void markDone(Exchange exchange, String sink, String body) {
+        IdempotentRepository delivered = exchange.getContext().getRegistry()
+                .lookupByNameAndType(sink + "SinkDelivered", IdempotentRepository.class);
+        if (delivered == null) {
+            LOG.warn("Sink {}: no idempotent repository named {}SinkDelivered; a repeat may be sent again", sink, sink);
+            return;
+        }
+        try {
+            delivered.add(keys.keyOf(body));
+        } catch (IOException notJson) {
+            LOG.warn("Sink {}: dead-lettered body is not a record; no key kept", sink);
+        }
     }
 
     public Path file(String sink) {
@@ -59,6 +82,7 @@ public class DeadLetters {
         Files.createDirectories(directory);
         Files.writeString(file(sink), mapper.writeValueAsString(line) + "\n", StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        markDone(exchange, sink, body);
         metrics.deadLettered(sink);
         LOG.error("Sink {}: record dead-lettered ({}); kept in {}", sink, reason, file(sink));
     }

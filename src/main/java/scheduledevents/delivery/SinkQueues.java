@@ -36,10 +36,6 @@ public class SinkQueues {
         }
     }
 
-    public List<String> sinks() {
-        return sinks;
-    }
-
     public Path directory(String sink) {
         return queueRoot.resolve(sink);
     }

@@ -6,6 +6,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
 import java.util.Locale;
 
 /**
@@ -14,8 +15,9 @@ import java.util.Locale;
  * wrong, and a strict RFC 1123 parser would drop a real maintenance notice over it.
  */
 public final class NotBeforeParser {
+    // STRICT: "31 Feb" is an error, not silently 28 Feb
     private static final DateTimeFormatter RFC_1123_NO_WEEKDAY =
-            DateTimeFormatter.ofPattern("d MMM yyyy HH:mm:ss", Locale.ENGLISH);
+            DateTimeFormatter.ofPattern("d MMM uuuu HH:mm:ss", Locale.ENGLISH).withResolverStyle(ResolverStyle.STRICT);
 
     private NotBeforeParser() {
     }

@@ -1,6 +1,7 @@
 package scheduledevents.events;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
@@ -18,7 +19,8 @@ public class ScheduledEventsParser {
     static final Set<String> KNOWN_TYPES = Set.of("Freeze", "Reboot", "Redeploy", "Preempt", "Terminate");
     static final Set<String> KNOWN_STATUSES = Set.of(ScheduledEvent.SCHEDULED, ScheduledEvent.STARTED);
 
-    private final ObjectMapper mapper = new ObjectMapper();
+    // Trailing bytes after the document mean it was cut or spliced: reject rather than guess
+    private final ObjectMapper mapper = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     public ScheduledEventsDocument parse(String body) throws MalformedDocumentException {
         JsonNode root = readTree(body);

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,11 +30,19 @@ public class TransitionDetector {
     private final Supplier<VmIdentity> identity;
     private final AgentMetrics metrics;
     private final Clock clock;
+    private final Function<String, Instant> approvedAt;
     private Map<String, ScheduledEvent> last;
     private long lastIncarnation;
 
     public TransitionDetector(EventStateStore store, Scope scope, Supplier<VmIdentity> identity, AgentMetrics metrics,
                               Clock clock) {
+        this(store, scope, identity, metrics, clock, eventId -> null);
+    }
+
+    /** @param approvedAt when this agent approved an event (by EventId), or null: records carry it */
+    public TransitionDetector(EventStateStore store, Scope scope, Supplier<VmIdentity> identity, AgentMetrics metrics,
+                              Clock clock, Function<String, Instant> approvedAt) {
+        this.approvedAt = approvedAt;
         this.store = store;
         this.scope = scope;
         this.identity = identity;
@@ -73,6 +82,8 @@ public class TransitionDetector {
 
     /** Called once every record of {@code transitions} is in every sink's queue. */
     public synchronized void commit(Transitions transitions) {
+        // Counted here, not in detect(): a transition detected again after a crash is one transition
+        transitions.records().forEach(r -> metrics.transition(r.eventType(), r.eventStatus()));
         if (transitions.stateChanged()) {
             store.save(transitions.incarnation(), transitions.nextState());
             last = byKey(List.copyOf(transitions.nextState()));
@@ -91,8 +102,8 @@ public class TransitionDetector {
         if (!scope.keeps(event, vmName)) {
             return;
         }
-        records.add(TransitionRecord.of(event, doc.documentIncarnation(), now, vmName, vm));
-        metrics.transition(event.eventType(), event.eventStatus());
+        records.add(TransitionRecord.of(event, doc.documentIncarnation(), now, vmName, vm,
+                approvedAt.apply(event.eventId())));
         LOG.info("Event {} {} {} (NotBefore {})", UntrustedText.forLog(event.eventId()),
                 UntrustedText.forLog(event.eventType()), UntrustedText.forLog(event.eventStatus()),
                 UntrustedText.forLog(event.notBefore()));

@@ -15,7 +15,7 @@ import scheduledevents.imds.VmIdentity;
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder({"EventId", "EventType", "ResourceType", "Resources", "EventStatus", "NotBefore", "Description",
         "EventSource", "DurationInSeconds", "NotBeforeUtc", "DocumentIncarnation", "ObservedAt", "NoticeSeconds",
-        "AffectsThisVm", "Vm"})
+        "AffectsThisVm", "Vm", "Approved", "ApprovedAt"})
 public record TransitionRecord(
         @JsonProperty("EventId") String eventId,
         @JsonProperty("EventType") String eventType,
@@ -31,18 +31,22 @@ public record TransitionRecord(
         @JsonProperty("ObservedAt") String observedAt,
         @JsonProperty("NoticeSeconds") Long noticeSeconds,
         @JsonProperty("AffectsThisVm") Boolean affectsThisVm,
-        @JsonProperty("Vm") VmIdentity vm) {
+        @JsonProperty("Vm") VmIdentity vm,
+        @JsonProperty("Approved") boolean approved,
+        @JsonProperty("ApprovedAt") String approvedAt) {
 
     /**
-     * @param vmName this VM's name, or null when unknown (then AffectsThisVm is null: nobody can tell)
+     * @param vmName     this VM's name, or null when unknown (then AffectsThisVm is null: nobody can tell)
+     * @param approvedAt when this agent approved the event (agent.ack.policy), or null
      */
     public static TransitionRecord of(ScheduledEvent event, long incarnation, Instant observedAt, String vmName,
-                                      VmIdentity vm) {
+                                      VmIdentity vm, Instant approvedAt) {
         Instant notBefore = event.notBeforeUtc();
         Long notice = notBefore == null ? null : Math.max(0, Duration.between(observedAt, notBefore).toSeconds());
         return new TransitionRecord(event.eventId(), event.eventType(), event.resourceType(), event.resources(),
                 event.eventStatus(), event.notBefore(), event.description(), event.eventSource(),
                 event.durationInSeconds(), notBefore == null ? null : notBefore.toString(), incarnation,
-                observedAt.toString(), notice, vmName == null ? null : event.names(vmName), vm);
+                observedAt.toString(), notice, vmName == null ? null : event.names(vmName), vm, approvedAt != null,
+                approvedAt == null ? null : approvedAt.toString());
     }
 }

@@ -15,7 +15,8 @@ public final class UntrustedText {
             return "null";
         }
         StringBuilder out = new StringBuilder(Math.min(text.length(), MAX_LOG_CHARS) + 8);
-        for (int i = 0; i < text.length() && out.length() < MAX_LOG_CHARS; i++) {
+        int i = 0;
+        for (; i < text.length() && out.length() < MAX_LOG_CHARS; i++) {
             char c = text.charAt(i);
             switch (c) {
                 case '\r' -> out.append("\\r");
@@ -30,7 +31,7 @@ public final class UntrustedText {
                 }
             }
         }
-        if (out.length() >= MAX_LOG_CHARS && text.length() > MAX_LOG_CHARS) {
+        if (i < text.length()) {
             out.append("...");
         }
         return out.toString();

@@ -57,10 +57,6 @@ public class ImdsClient {
         return send(HttpRequest.newBuilder(uri(scheduledEventsPath())).GET(), requestTimeout);
     }
 
-    public String scheduledEvents() throws ImdsException {
-        return scheduledEvents(timeout);
-    }
-
     /** GETs {@code instance/compute}: who this VM is. The caller has taken the request from the budget. */
     public VmIdentity instanceCompute() throws ImdsException {
         String body = send(HttpRequest.newBuilder(uri(INSTANCE_COMPUTE)).GET(), timeout);

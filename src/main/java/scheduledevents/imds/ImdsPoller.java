@@ -104,7 +104,7 @@ public class ImdsPoller {
         }
         notBefore = now.plus(wait);
         if (problems.warn("IMDS poll failed: " + e.getMessage())) {
-            LOG.info("Backing off: retrying in up to {} s, still running", backoffMax.toSeconds());
+            LOG.info("Backing off: retrying within {} ms at most, still running", backoffMax.toMillis());
         }
     }
 

@@ -65,6 +65,14 @@ public class AgentMetrics {
         registry.counter("agent.sink.dead.letters", "sink", sink).increment();
     }
 
+    public void hook(String hook, String outcome) {
+        registry.counter("agent.hooks.runs", "hook", hook, "outcome", outcome).increment();
+    }
+
+    public void approval(String outcome) {
+        registry.counter("agent.approvals", "outcome", outcome).increment();
+    }
+
     public void queueDepth(String sink, Supplier<Number> depth) {
         Gauge.builder("agent.sink.queue.depth", depth).tag("sink", sink)
                 .description("records waiting in the sink's on-disk queue").register(registry);

@@ -1,0 +1,105 @@
+package scheduledevents.respond;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.apache.camel.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scheduledevents.events.UntrustedText;
+import scheduledevents.imds.ImdsClient;
+import scheduledevents.imds.ImdsException;
+import scheduledevents.observability.AgentMetrics;
+
+/**
+ * Approves a Scheduled event that concerns this VM when {@code agent.ack.policy} and {@code agent.ack.leader} allow
+ * it, so that maintenance starts as soon as the VM is ready. A failed approval is retried (within the shared IMDS
+ * budget) until it succeeds or NotBefore passes, when approving no longer matters.
+ */
+public class Approver {
+    private static final Logger LOG = LoggerFactory.getLogger(Approver.class);
+    private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
+    private static final Duration MAX_RETRY = Duration.ofSeconds(30);
+
+    private final AckPolicy policy;
+    private final AckLeader leader;
+    private final ImdsClient imds;
+    private final Approvals approvals;
+    private final Supplier<String> vmName;
+    private final AgentMetrics metrics;
+    private final Clock clock;
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    public Approver(AckPolicy policy, AckLeader leader, ImdsClient imds, Approvals approvals,
+                    Supplier<String> vmName, AgentMetrics metrics, Clock clock) {
+        this.policy = policy;
+        this.leader = leader;
+        this.imds = imds;
+        this.approvals = approvals;
+        this.vmName = vmName;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    /** @return true when the event was approved now */
+    public boolean approveIfAllowed(String recordJson, @Header("AgentHooksSucceeded") Boolean hooksSucceeded)
+            throws IOException, InterruptedException {
+        JsonNode record = mapper.readTree(recordJson);
+        String id = record.path("EventId").asText();
+        if (!"Scheduled".equals(record.path("EventStatus").asText()) || !record.path("AffectsThisVm").asBoolean()) {
+            return false;
+        }
+        String shownId = UntrustedText.forLog(id);
+        if (!policy.allows(record.path("EventSource").asText(), Boolean.TRUE.equals(hooksSucceeded))) {
+            if (policy != AckPolicy.NEVER) {
+                LOG.info("Not approving event {}: agent.ack.policy={} does not allow it{}", shownId, policy,
+                        policy == AckPolicy.AFTER_HOOKS ? " (a hook did not succeed)" : "");
+            }
+            return false;
+        }
+        List<String> resources = new ArrayList<>();
+        record.path("Resources").forEach(r -> resources.add(r.asText()));
+        if (!leader.mayApprove(vmName.get(), resources)) {
+            LOG.info("Not approving event {}: agent.ack.leader=first and this VM is not first in its Resources",
+                    shownId);
+            return false;
+        }
+        return approveWithRetry(id, shownId, notBefore(record));
+    }
+
+    private boolean approveWithRetry(String id, String shownId, Instant notBefore) throws InterruptedException {
+        Duration wait = FIRST_RETRY;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                imds.approve(List.of(id));
+                Instant at = clock.instant();
+                approvals.record(id, at);
+                metrics.approval("ok");
+                LOG.info("Approved event {}: maintenance may start now", shownId);
+                return true;
+            } catch (ImdsException e) {
+                metrics.approval("failed");
+                boolean tooLate = notBefore != null ? clock.instant().plus(wait).isAfter(notBefore) : attempt >= 10;
+                if (tooLate) {
+                    LOG.error("Approval of event {} failed ({}); giving up before NotBefore", shownId, e.getMessage());
+                    return false;
+                }
+                LOG.warn("Approval of event {} failed (attempt {}: {}); retrying in {} ms", shownId, attempt,
+                        e.getMessage(), wait.toMillis());
+                Thread.sleep(wait.toMillis());
+                wait = wait.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : wait.multipliedBy(2);
+            }
+        }
+    }
+
+    private static Instant notBefore(JsonNode record) {
+        JsonNode value = record.path("NotBeforeUtc");
+        return value.isTextual() && !value.asText().isEmpty() ? Instant.parse(value.asText()) : null;
+    }
+}

@@ -1,0 +1,36 @@
+package scheduledevents.respond;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import scheduledevents.delivery.DeliveryKeys;
+
+/**
+ * Which respond stage a record belongs to. Hooks run once per event before it (when first seen Scheduled, or
+ * Started when it appeared already started) and once after it (Completed): so the key of a Scheduled and of a
+ * Started record is the same "before" key, and the route's idempotent repository runs the stage once.
+ */
+public class RespondStage {
+    static final String BEFORE = "before";
+    static final String AFTER = "after";
+
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    /** Only events whose Resources name this VM are hooked or approved. */
+    public boolean concernsThisVm(String recordJson) throws IOException {
+        return mapper.readTree(recordJson).path("AffectsThisVm").asBoolean(false);
+    }
+
+    public String keyOf(String recordJson) throws IOException {
+        JsonNode record = mapper.readTree(recordJson);
+        return DeliveryKeys.key(record.path("EventId").asText(), stageOf(record.path("EventStatus").asText()));
+    }
+
+    static String stageOf(String status) {
+        return switch (status) {
+            case "Scheduled", "Started" -> BEFORE;
+            case "Completed" -> AFTER;
+            default -> status;
+        };
+    }
+}

@@ -1,0 +1,192 @@
+package scheduledevents.config;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.Reader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import scheduledevents.Fixtures;
+import scheduledevents.events.Scope;
+
+class AgentSettingsTest {
+    @TempDir
+    Path stateDir;
+
+    /** Settings as given; every other key unset (null), and the state dir always a temporary one. */
+    private AgentSettings read(Map<String, String> given) {
+        Map<String, String> values = new HashMap<>(given);
+        values.putIfAbsent("agent.state.dir", stateDir.toString());
+        return AgentSettings.read(values::get);
+    }
+
+    private InvalidSettingException rejected(String key, String value) {
+        return assertThrows(InvalidSettingException.class, () -> read(Map.of(key, value)), key + "=" + value);
+    }
+
+    private static void assertNamesKeyOnOneLine(InvalidSettingException e, String key) {
+        String message = e.getMessage();
+        assertTrue(message.startsWith("Invalid setting " + key + ": "), message);
+        assertFalse(message.contains("\n") || message.contains("\r"), "not one line: " + message);
+    }
+
+    @Test
+    void defaultsAreValid() {
+        AgentSettings s = read(Map.of());
+        assertEquals(URI.create("http://169.254.169.254"), s.imdsUrl());
+        assertEquals("2020-07-01", s.imdsApiVersion());
+        assertEquals(Duration.ofMillis(2000), s.imdsConnectTimeout());
+        assertEquals(Duration.ofMillis(5000), s.imdsTimeout());
+        assertEquals(Duration.ofMillis(130000), s.imdsFirstRequestTimeout());
+        assertEquals(4, s.imdsMaxRequestsPerSecond());
+        assertEquals(Duration.ofSeconds(30), s.imdsBackoffMax());
+        assertEquals(Duration.ofSeconds(1), s.pollInterval());
+        assertEquals(stateDir, s.stateDir());
+        assertEquals(List.of("log"), s.sinks());
+        assertEquals("", s.logFile());
+        assertEquals(Duration.ofHours(24), s.sinkMaxAge());
+        assertEquals(Scope.THIS_VM, s.scope());
+        assertEquals("", s.vmName());
+        assertEquals(9465, s.healthPort());
+        assertEquals(Duration.ofMinutes(1), s.healthDownAfter());
+    }
+
+    @Test
+    void defaultStateDirIsRelativeStateDirectory() {
+        // not exercised by read() here: that would create ./state in the project
+        assertEquals("state", AgentSettings.DEFAULTS.get("agent.state.dir"));
+    }
+
+    @Test
+    void shippedApplicationPropertiesAreValid() throws Exception {
+        Properties shipped = new Properties();
+        try (Reader in = Files.newBufferedReader(Fixtures.PROJECT_ROOT.resolve("application.properties"),
+                StandardCharsets.UTF_8)) {
+            shipped.load(in);
+        }
+        Map<String, String> values = new HashMap<>();
+        shipped.stringPropertyNames().forEach(k -> values.put(k, shipped.getProperty(k)));
+        values.put("agent.state.dir", stateDir.toString());
+        assertDoesNotThrow(() -> AgentSettings.read(values::get));
+    }
+
+    @Test
+    void readsOverridesTrimmedAndSinksLowerCasedWithoutDuplicates() {
+        AgentSettings s = read(Map.of("agent.poll.interval", " 250 ", "agent.scope", " ALL ",
+                "agent.sinks", "LOG, log ,,Log", "agent.vm.name", " myvm ", "agent.imds.url", "https://imds.test:8443"));
+        assertEquals(Duration.ofMillis(250), s.pollInterval());
+        assertEquals(Scope.ALL, s.scope());
+        assertEquals(List.of("log"), s.sinks());
+        assertEquals("myvm", s.vmName());
+        assertEquals(URI.create("https://imds.test:8443"), s.imdsUrl());
+    }
+
+    @ParameterizedTest(name = "{0} = \"{1}\"")
+    @CsvSource(delimiter = '|', value = {
+            "agent.poll.interval | -1",
+            "agent.poll.interval | 0",
+            "agent.poll.interval | 9",
+            "agent.poll.interval | abc",
+            "agent.poll.interval | 1.5",
+            "agent.poll.interval | 1s",
+            "agent.poll.interval | ''",
+            "agent.imds.url | ftp://x",
+            "agent.imds.url | not a url",
+            "agent.imds.url | http://",
+            "agent.imds.url | http:///no-host",
+            "agent.imds.url | 169.254.169.254",
+            "agent.imds.url | ''",
+            "agent.imds.max-requests-per-second | 6",
+            "agent.imds.max-requests-per-second | 0",
+            "agent.imds.max-requests-per-second | four",
+            "agent.imds.timeout | 0",
+            "agent.imds.connect-timeout | -5",
+            "agent.imds.first-request-timeout | x",
+            "agent.imds.backoff.max | 0",
+            "agent.imds.api-version | ''",
+            "agent.scope | everything",
+            "agent.scope | this_vm",
+            "agent.scope | ''",
+            "agent.sinks | ''",
+            "agent.sinks | ' , , '",
+            "agent.sink.max-age | 0",
+            "agent.sink.retry.initial-delay | x",
+            "agent.sink.retry.max-delay | 0",
+            "agent.sink.queue.poll-delay | -1",
+            "agent.health.port | 70000",
+            "agent.health.port | -1",
+            "agent.health.port | http",
+            "agent.health.down-after | 0"})
+    void badValueIsRejectedNamingTheKeyOnOneLine(String key, String value) {
+        assertNamesKeyOnOneLine(rejected(key, value), key);
+    }
+
+    static Stream<Arguments> valuesWithLineBreaks() {
+        return Stream.of(
+                Arguments.of("agent.poll.interval", "10\n00"),
+                Arguments.of("agent.imds.url", "ftp://x\nInjected: line"),
+                Arguments.of("agent.scope", "all\r\nx"),
+                Arguments.of("agent.imds.max-requests-per-second", "4\n4"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("valuesWithLineBreaks")
+    void badValueWithLineBreakStillGivesOneLineMessage(String key, String value) {
+        assertNamesKeyOnOneLine(rejected(key, value), key);
+    }
+
+    @Test
+    void maxRequestsPerSecondAboveImdsLimitSaysTheRange() {
+        InvalidSettingException e = rejected("agent.imds.max-requests-per-second", "6");
+        assertTrue(e.getMessage().contains("between 1 and 5"), e.getMessage());
+    }
+
+    @Test
+    void stateDirUnderARegularFileIsRejectedNamingTheKey() throws Exception {
+        Path file = Files.writeString(stateDir.resolve("a-file"), "x");
+        InvalidSettingException e = rejected("agent.state.dir", file.resolve("state").toString());
+        assertNamesKeyOnOneLine(e, "agent.state.dir");
+        assertTrue(e.getMessage().contains(file.resolve("state").toString()), e.getMessage());
+    }
+
+    @Test
+    void emptyStateDirIsRejectedNamingTheKey() {
+        assertNamesKeyOnOneLine(rejected("agent.state.dir", ""), "agent.state.dir");
+    }
+
+    @Test
+    void stateDirThatIsNotAPathIsRejectedNamingTheKey() {
+        assertNamesKeyOnOneLine(rejected("agent.state.dir", "bad\u0000dir"), "agent.state.dir");
+    }
+
+    @Test
+    void checkSinksAcceptsKnownSinks() {
+        assertDoesNotThrow(() -> AgentSettings.checkSinks(List.of("log"), List.of("event-grid", "log")));
+    }
+
+    @Test
+    void checkSinksRejectsUnknownSinkNamingItAndListingKnownOnes() {
+        InvalidSettingException e = assertThrows(InvalidSettingException.class,
+                () -> AgentSettings.checkSinks(List.of("log", "mail"), List.of("event-grid", "log")));
+        assertNamesKeyOnOneLine(e, "agent.sinks");
+        assertTrue(e.getMessage().contains("'mail'"), e.getMessage());
+        assertTrue(e.getMessage().contains("event-grid, log"), e.getMessage());
+    }
+}

@@ -1,0 +1,89 @@
+package scheduledevents.delivery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import scheduledevents.Fixtures;
+import scheduledevents.events.ScheduledEvent;
+import scheduledevents.events.ScheduledEventsParser;
+import scheduledevents.events.TransitionRecord;
+import scheduledevents.imds.VmIdentity;
+
+class DeliveryKeysTest {
+    private final DeliveryKeys keys = new DeliveryKeys();
+
+    @Test
+    void keyIsLowerCaseEventIdAndStatus() {
+        assertEquals("c7061bac-afdc-4513-b24b-aa5f13a16123/Scheduled",
+                DeliveryKeys.key("C7061BAC-AFDC-4513-B24B-AA5F13A16123", "Scheduled"));
+    }
+
+    @Test
+    void differentlyCasedEventIdsGiveTheSameKey() {
+        assertEquals(DeliveryKeys.key("AbC-1", "Started"), DeliveryKeys.key("abc-1", "Started"));
+        assertEquals(DeliveryKeys.key("ABC-1", "Started"), DeliveryKeys.key("abc-1", "Started"));
+    }
+
+    @Test
+    void differentStatusesOfOneEventGiveDifferentKeys() {
+        assertNotEquals(DeliveryKeys.key("e1", "Scheduled"), DeliveryKeys.key("e1", "Started"));
+        assertNotEquals(DeliveryKeys.key("e1", "Completed"), DeliveryKeys.key("e1", "Canceled"));
+    }
+
+    @Test
+    void crLfInEventIdGivesASingleLineKey() {
+        String key = DeliveryKeys.key("e3\r\nBcc: attacker@example.com", "Scheduled");
+        assertFalse(key.contains("\r") || key.contains("\n"), key);
+        assertTrue(key.contains("%0D%0A"), key);
+    }
+
+    @Test
+    void slashInEventIdCannotForgeAnotherEventsKey() {
+        assertNotEquals(DeliveryKeys.key("a/Started", "x"), DeliveryKeys.key("a", "Started/x"));
+    }
+
+    @Test
+    void veryLongEventIdIsHashedToAFixedLength() {
+        String longId = "x".repeat(5000);
+        String key = DeliveryKeys.key(longId, "Scheduled");
+        assertTrue(key.startsWith("sha256:"), key);
+        assertEquals("sha256:".length() + 64, key.length());
+        assertEquals(key, DeliveryKeys.key(longId, "Scheduled"), "stable");
+        assertEquals(key, DeliveryKeys.key(longId.toUpperCase(), "Scheduled"), "case-insensitive even when hashed");
+        assertNotEquals(key, DeliveryKeys.key(longId, "Started"));
+        assertNotEquals(key, DeliveryKeys.key("y" + longId.substring(1), "Scheduled"));
+    }
+
+    @Test
+    void keyOfShortIdIsNotHashed() {
+        String id = "a".repeat(150);
+        assertEquals(id + "/Scheduled", DeliveryKeys.key(id, "Scheduled"));
+    }
+
+    @Test
+    void keyOfReadsEventIdAndStatusFromRecordJson() throws Exception {
+        ScheduledEvent event = new ScheduledEventsParser().parse(Fixtures.read("02-freeze-scheduled.json"))
+                .events().get(0);
+        TransitionRecord record = TransitionRecord.of(event, 2, Instant.parse("2026-04-11T22:00:00Z"), "vm",
+                VmIdentity.UNKNOWN, null);
+        String json = new ObjectMapper().writeValueAsString(record);
+        assertEquals("c7061bac-afdc-4513-b24b-aa5f13a16123/Scheduled", keys.keyOf(json));
+    }
+
+    @Test
+    void keyOfGivesSameKeyForRecordsDifferingInEventIdCase() throws Exception {
+        assertEquals(keys.keyOf("{\"EventId\":\"ABC\",\"EventStatus\":\"Started\"}"),
+                keys.keyOf("{\"EventId\":\"abc\",\"EventStatus\":\"Started\"}"));
+    }
+
+    @Test
+    void keyOfRecordWithCrLfEventIdIsOneLine() throws Exception {
+        String key = keys.keyOf("{\"EventId\":\"e3\\r\\nBcc: x\",\"EventStatus\":\"Scheduled\"}");
+        assertFalse(key.contains("\r") || key.contains("\n"), key);
+    }
+}

@@ -1,0 +1,73 @@
+package scheduledevents.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * No Docker engine runs here, so the Dockerfile is kept right by running its ENTRYPOINT outside a container, with
+ * the image's paths mapped onto the build's, and by checking that the systemd unit runs the same command.
+ */
+class DeploymentFilesIT extends AgainstSimulator {
+    private static final String IMAGE_JAR = "/opt/scheduled-events-agent/scheduled-events-agent.jar";
+
+
+    @Test
+    void theDockerfileEntrypointRunsTheAgent() throws Exception {
+        List<String> entrypoint = entrypoint();
+        assertEquals("java", entrypoint.get(0));
+        assertTrue(entrypoint.contains(IMAGE_JAR), entrypoint.toString());
+        List<String> command = new ArrayList<>();
+        for (String part : entrypoint) {
+            command.add(part.equals("java") ? AgentProcess.javaBin()
+                    : part.equals(IMAGE_JAR) ? AgentProcess.JAR.toAbsolutePath().toString() : part);
+        }
+        command.add("--once");
+        E2E.setEvents(imds, E2E.freezeScheduled("myvm"));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(E2E.env(imds, dir));
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertEquals(0, process.waitFor(), output);
+        assertTrue(output.contains(E2E.FREEZE_ID), output);
+    }
+
+    @Test
+    void theSystemdUnitRunsTheSameCommandAsTheContainer() throws Exception {
+        String unit = Files.readString(Path.of("deploy/scheduled-events-agent.service"));
+        Matcher exec = Pattern.compile("(?m)^ExecStart=(.*)$").matcher(unit);
+        assertTrue(exec.find(), "ExecStart in the unit");
+        List<String> execStart = Arrays.asList(exec.group(1).trim().split("\\s+"));
+        List<String> entrypoint = new ArrayList<>(entrypoint());
+        entrypoint.set(0, "/usr/bin/java");
+        assertEquals(entrypoint, execStart);
+    }
+
+    @Test
+    void theHealthcheckProbesTheDefaultHealthPortAndPath() throws Exception {
+        String dockerfile = Files.readString(Path.of("Dockerfile"));
+        String properties = Files.readString(Path.of("application.properties"));
+        Matcher port = Pattern.compile("(?m)^agent\\.health\\.port\\s*=\\s*(\\d+)").matcher(properties);
+        assertTrue(port.find());
+        assertTrue(dockerfile.contains("http://127.0.0.1:" + port.group(1) + "/observe/health"), "HEALTHCHECK");
+        assertTrue(dockerfile.contains("EXPOSE " + port.group(1)), "EXPOSE");
+        for (Matcher copy = Pattern.compile("(?m)^COPY (?!--)(\\S+) ").matcher(dockerfile); copy.find(); ) {
+            assertTrue(Files.exists(Path.of(copy.group(1))), "COPY source " + copy.group(1));
+        }
+    }
+
+    private static List<String> entrypoint() throws Exception {
+        Matcher m = Pattern.compile("(?m)^ENTRYPOINT (\\[.*])$").matcher(Files.readString(Path.of("Dockerfile")));
+        assertTrue(m.find(), "ENTRYPOINT in exec form");
+        return Arrays.asList(new ObjectMapper().readValue(m.group(1), String[].class));
+    }
+}

@@ -1,0 +1,406 @@
+package scheduledevents.events;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import scheduledevents.Fixtures;
+import scheduledevents.SettableClock;
+import scheduledevents.imds.VmIdentity;
+import scheduledevents.observability.AgentMetrics;
+import scheduledevents.state.EventStateStore;
+
+class TransitionDetectorTest {
+    private static final String FREEZE_ID = "C7061BAC-AFDC-4513-B24B-AA5F13A16123";
+    private static final String REBOOT_ID = "f020ba2e-3bc0-4c40-a10b-86575a9eabd5"; // reboot-user.json
+    private static final String REBOOT_NOT_BEFORE = "2026-11-17T09:10:00Z";
+    private static final VmIdentity MYVM = new VmIdentity("myvm", "/subscriptions/s/resourceGroups/rg/providers/"
+            + "Microsoft.Compute/virtualMachines/myvm", "vm-id-1", "westeurope", null, "s", "rg", "1");
+
+    @TempDir
+    Path stateDir;
+
+    private final ScheduledEventsParser parser = new ScheduledEventsParser();
+    private final SettableClock clock = SettableClock.at("2026-04-11T22:00:00Z");
+    private final AtomicReference<VmIdentity> vm = new AtomicReference<>(MYVM);
+    private AgentMetrics metrics;
+
+    @BeforeEach
+    void setUp() {
+        metrics = AgentMetrics.inMemory();
+    }
+
+    private TransitionDetector detector(Scope scope) {
+        return new TransitionDetector(new EventStateStore(stateDir), scope, vm::get, metrics, clock);
+    }
+
+    private ScheduledEventsDocument doc(String fixture) throws MalformedDocumentException {
+        return parser.parse(Fixtures.read(fixture));
+    }
+
+    private ScheduledEventsDocument json(String body) throws MalformedDocumentException {
+        return parser.parse(body);
+    }
+
+    private static ScheduledEventsDocument empty(long incarnation) {
+        return new ScheduledEventsDocument(incarnation, List.of(), true, List.of());
+    }
+
+    /** detect + commit, as the transitions route does once every record is queued. */
+    private static List<TransitionRecord> step(TransitionDetector d, ScheduledEventsDocument doc) {
+        Transitions t = d.detect(doc);
+        d.commit(t);
+        return t.records();
+    }
+
+    private static List<String> statuses(List<TransitionRecord> records) {
+        return records.stream().map(TransitionRecord::eventStatus).toList();
+    }
+
+    // ---- the freeze sequence ----
+
+    @Test
+    void freezeSequenceYieldsScheduledStartedCompletedOnceEach() throws Exception {
+        TransitionDetector d = detector(Scope.ALL);
+        List<TransitionRecord> all = new ArrayList<>();
+        assertEquals(List.of(), step(d, doc("01-empty.json")));
+        List<TransitionRecord> scheduled = step(d, doc("02-freeze-scheduled.json"));
+        all.addAll(scheduled);
+        assertEquals(List.of("Scheduled"), statuses(scheduled));
+        clock.set("2026-04-11T22:27:00Z");
+        List<TransitionRecord> started = step(d, doc("03-freeze-started.json"));
+        all.addAll(started);
+        assertEquals(List.of("Started"), statuses(started));
+        clock.set("2026-04-11T22:27:10Z");
+        List<TransitionRecord> completed = step(d, doc("04-empty-after.json"));
+        all.addAll(completed);
+        assertEquals(List.of("Completed"), statuses(completed));
+
+        assertEquals(List.of(FREEZE_ID, FREEZE_ID, FREEZE_ID), all.stream().map(TransitionRecord::eventId).toList());
+        assertEquals(List.of(2L, 3L, 4L), all.stream().map(TransitionRecord::documentIncarnation).toList());
+        assertEquals(1.0, metrics.count("agent.transitions", "type", "Freeze", "status", "Scheduled"));
+        assertEquals(1.0, metrics.count("agent.transitions", "type", "Freeze", "status", "Started"));
+        assertEquals(1.0, metrics.count("agent.transitions", "type", "Freeze", "status", "Completed"));
+    }
+
+    @Test
+    void freezeSequenceWithScopeThisVmReportsEventNamingThisVmCaseInsensitively() throws Exception {
+        vm.set(MYVM.withName("westno_1"));
+        TransitionDetector d = detector(Scope.THIS_VM);
+        step(d, doc("01-empty.json"));
+        List<String> seen = new ArrayList<>();
+        for (String f : List.of("02-freeze-scheduled.json", "03-freeze-started.json", "04-empty-after.json")) {
+            List<TransitionRecord> records = step(d, doc(f));
+            records.forEach(r -> assertEquals(Boolean.TRUE, r.affectsThisVm()));
+            seen.addAll(statuses(records));
+        }
+        assertEquals(List.of("Scheduled", "Started", "Completed"), seen);
+    }
+
+    @Test
+    void repeatingADocumentYieldsNothing() throws Exception {
+        TransitionDetector d = detector(Scope.ALL);
+        assertEquals(1, step(d, doc("02-freeze-scheduled.json")).size());
+        Transitions again = d.detect(doc("02-freeze-scheduled.json"));
+        assertEquals(List.of(), again.records());
+        assertFalse(again.stateChanged(), "nothing to save for an identical document");
+        d.commit(again);
+        assertEquals(List.of(), d.detect(doc("02-freeze-scheduled.json")).records());
+    }
+
+    @Test
+    void newIncarnationWithSameEventsYieldsNothingButIsRemembered() throws Exception {
+        TransitionDetector d = detector(Scope.ALL);
+        step(d, doc("02-freeze-scheduled.json"));
+        String bumped = Fixtures.read("02-freeze-scheduled.json").replace("\"DocumentIncarnation\":2",
+                "\"DocumentIncarnation\":5");
+        Transitions t = d.detect(json(bumped));
+        assertEquals(List.of(), t.records());
+        assertTrue(t.stateChanged());
+        assertEquals(5, t.incarnation());
+    }
+
+    @Test
+    void eventStartedWithoutNoticeYieldsStartedOnly() throws Exception {
+        TransitionDetector d = detector(Scope.ALL);
+        assertEquals(List.of("Started"), statuses(step(d, doc("03-freeze-started.json"))));
+    }
+
+    @Test
+    void detectWithoutCommitRepeatsTheSameRecords() throws Exception {
+        TransitionDetector d = detector(Scope.ALL);
+        assertEquals(1, d.detect(doc("02-freeze-scheduled.json")).records().size());
+        assertEquals(1, d.detect(doc("02-freeze-scheduled.json")).records().size(),
+                "state moves only on commit, after the records are queued");
+    }
+
+    // ---- disappearance: Canceled or Completed ----
+
+    @Test
+    void eventVanishingWhileScheduledBeforeNotBeforeIsCanceled() throws Exception {
+        clock.set("2026-11-17T09:00:00Z");
+        TransitionDetector d = detector(Scope.ALL);
+        step(d, doc("reboot-user.json"));
+        clock.set("2026-11-17T09:09:59Z");
+        List<TransitionRecord> records = step(d, empty(13));
+        assertEquals(List.of("Canceled"), statuses(records));
+        assertEquals(REBOOT_ID, records.get(0).eventId());
+        assertEquals(13, records.get(0).documentIncarnation());
+        assertEquals(1.0, metrics.count("agent.transitions", "type", "Reboot", "status", "Canceled"));
+    }
+
+    @Test
+    void eventVanishingWhileScheduledAtOrAfterNotBeforeIsCompleted() throws Exception {
+        clock.set("2026-11-17T09:00:00Z");
+        TransitionDetector d = detector(Scope.ALL);
+        step(d, doc("reboot-user.json"));
+        clock.set(REBOOT_NOT_BEFORE);
+        assertEquals(List.of("Completed"), statuses(d.detect(empty(13)).records()));
+        clock.set("2026-11-17T09:15:00Z");
+        assertEquals(List.of("Completed"), statuses(d.detect(empty(13)).records()));
+    }
+
+    @Test
+    void scheduledEventWithoutStartTimeVanishingIsCanceled() throws Exception {
+        TransitionDetector d = detector(Scope.ALL);
+        step(d, doc("malformed/bad-notbefore-and-resources.json")); // NotBefore unreadable
+        assertEquals(List.of("Canceled"), statuses(step(d, empty(5))));
+    }
+
+    @Test
+    void vanishedEventIsReportedOnlyOnce() throws Exception {
+        TransitionDetector d = detector(Scope.ALL);
+        step(d, doc("03-freeze-started.json"));
+        assertEquals(1, step(d, doc("04-empty-after.json")).size());
+        assertEquals(List.of(), step(d, doc("04-empty-after.json")));
+        assertEquals(List.of(), step(d, empty(5)));
+    }
+
+    // ---- EventId case ----
+
+    @Test
+    void eventIdDifferingOnlyInCaseIsTheSameEvent() throws Exception {
+        TransitionDetector d = detector(Scope.ALL);
+        step(d, doc("02-freeze-scheduled.json"));
+        String lower = Fixtures.read("02-freeze-scheduled.json").replace(FREEZE_ID, FREEZE_ID.toLowerCase());
+        assertEquals(List.of(), step(d, json(lower)), "same event, same status: nothing new");
+        String lowerStarted = Fixtures.read("03-freeze-started.json").replace(FREEZE_ID, FREEZE_ID.toLowerCase());
+        List<TransitionRecord> records = step(d, json(lowerStarted));
+        assertEquals(List.of("Started"), statuses(records), "no Completed/Canceled for the upper-case spelling");
+        assertEquals(FREEZE_ID.toLowerCase(), records.get(0).eventId(), "record carries the id as now sent");
+    }
+
+    // ---- restarts ----
+
+    @Test
+    void newDetectorAfterCommitReplaysNothing() throws Exception {
+        TransitionDetector first = detector(Scope.ALL);
+        step(first, doc("02-freeze-scheduled.json"));
+        TransitionDetector afterRestart = detector(Scope.ALL);
+        assertEquals(List.of(), afterRestart.detect(doc("02-freeze-scheduled.json")).records());
+    }
+
+    @Test
+    void newDetectorAfterCrashBeforeCommitReplaysTheTransition() throws Exception {
+        TransitionDetector first = detector(Scope.ALL);
+        assertEquals(1, first.detect(doc("02-freeze-scheduled.json")).records().size());
+        // crash here: records possibly queued, commit never called
+        TransitionDetector afterCrash = detector(Scope.ALL);
+        List<TransitionRecord> replay = afterCrash.detect(doc("02-freeze-scheduled.json")).records();
+        assertEquals(List.of("Scheduled"), statuses(replay));
+        assertEquals(FREEZE_ID, replay.get(0).eventId());
+    }
+
+    @Test
+    void newDetectorRemembersStartedEventAndCompletesItAfterRestart() throws Exception {
+        TransitionDetector first = detector(Scope.ALL);
+        step(first, doc("02-freeze-scheduled.json"));
+        step(first, doc("03-freeze-started.json"));
+        TransitionDetector afterRestart = detector(Scope.ALL);
+        assertEquals(List.of(), afterRestart.detect(doc("03-freeze-started.json")).records());
+        assertEquals(List.of("Completed"), statuses(afterRestart.detect(doc("04-empty-after.json")).records()));
+    }
+
+    // ---- incomplete documents ----
+
+    @Test
+    void incompleteDocumentDoesNotEndPreviouslySeenEvent() throws Exception {
+        TransitionDetector d = detector(Scope.ALL);
+        step(d, doc("03-freeze-started.json"));
+        Transitions t = d.detect(doc("malformed/event-missing-id.json"));
+        assertEquals(List.of(), t.records());
+        assertEquals(List.of(FREEZE_ID), t.nextState().stream().map(ScheduledEvent::eventId).toList(),
+                "the event is kept until a readable document shows it gone");
+        d.commit(t);
+        assertEquals(List.of("Completed"), statuses(step(d, doc("04-empty-after.json"))));
+    }
+
+    @Test
+    void incompleteDocumentStillReportsNewEventsItCouldRead() throws Exception {
+        TransitionDetector d = detector(Scope.ALL);
+        step(d, doc("03-freeze-started.json"));
+        String partial = "{\"DocumentIncarnation\":8,\"Events\":[{\"EventType\":\"Reboot\"},{\"EventId\":\"n1\","
+                + "\"EventStatus\":\"Scheduled\",\"EventType\":\"Reboot\",\"Resources\":[\"myvm\"],\"NotBefore\":\"\"}]}";
+        List<TransitionRecord> records = step(d, json(partial));
+        assertEquals(List.of("n1"), records.stream().map(TransitionRecord::eventId).toList());
+    }
+
+    // ---- scope ----
+
+    @Test
+    void scopeThisVmDropsEventsNotNamingThisVm() throws Exception {
+        TransitionDetector d = detector(Scope.THIS_VM);
+        List<TransitionRecord> records = step(d, doc("redeploy-two-events.json"));
+        assertEquals(List.of("Redeploy"), records.stream().map(TransitionRecord::eventType).toList());
+        assertEquals(Boolean.TRUE, records.get(0).affectsThisVm());
+    }
+
+    @Test
+    void scopeThisVmReportsNothingWhenOtherVmsEventVanishes() throws Exception {
+        clock.set("2026-11-17T09:00:00Z");
+        TransitionDetector d = detector(Scope.THIS_VM);
+        assertEquals(1, step(d, doc("redeploy-two-events.json")).size());
+        // othervm's Freeze goes away: tracked, but not this VM's business
+        String onlyRedeploy = "{\"DocumentIncarnation\":10,\"Events\":[{\"EventId\":"
+                + "\"1b9e6a4f-0c55-4f8e-8c38-8a3c6a3e2d11\",\"EventType\":\"Redeploy\",\"ResourceType\":"
+                + "\"VirtualMachine\",\"Resources\":[\"myvm\"],\"EventStatus\":\"Scheduled\",\"NotBefore\":"
+                + "\"Tue, 17 Nov 2026 09:30:00 GMT\"}]}";
+        Transitions t = d.detect(json(onlyRedeploy));
+        assertEquals(List.of(), t.records());
+        assertTrue(t.stateChanged(), "the vanished event is forgotten all the same");
+        d.commit(t);
+        assertEquals(List.of("Canceled"), statuses(step(d, empty(11))));
+    }
+
+    @Test
+    void scopeAllKeepsEveryEventAndSaysWhichConcernThisVm() throws Exception {
+        TransitionDetector d = detector(Scope.ALL);
+        List<TransitionRecord> records = step(d, doc("redeploy-two-events.json"));
+        assertEquals(List.of("Redeploy", "Freeze"), records.stream().map(TransitionRecord::eventType).toList());
+        assertEquals(List.of(true, false), records.stream().map(TransitionRecord::affectsThisVm).toList());
+    }
+
+    @Test
+    void unknownVmNameKeepsEveryEventWithAffectsThisVmUnknown() throws Exception {
+        vm.set(VmIdentity.UNKNOWN);
+        TransitionDetector d = detector(Scope.THIS_VM);
+        List<TransitionRecord> records = step(d, doc("redeploy-two-events.json"));
+        assertEquals(2, records.size());
+        records.forEach(r -> assertNull(r.affectsThisVm(), r.eventId()));
+        records.forEach(r -> assertNull(r.vm().name()));
+    }
+
+    @Test
+    void learningVmNameLateDoesNotLookLikeEventsDisappearing() throws Exception {
+        vm.set(VmIdentity.UNKNOWN);
+        TransitionDetector d = detector(Scope.THIS_VM);
+        assertEquals(2, step(d, doc("redeploy-two-events.json")).size());
+        vm.set(MYVM);
+        assertEquals(List.of(), step(d, doc("redeploy-two-events.json")));
+    }
+
+    // ---- record fields ----
+
+    @Test
+    void recordCarriesNoticeFromClockAndDocumentFields() throws Exception {
+        clock.set("2026-11-17T09:00:00Z");
+        TransitionDetector d = detector(Scope.THIS_VM);
+        TransitionRecord r = step(d, doc("reboot-user.json")).get(0);
+        assertEquals(REBOOT_ID, r.eventId());
+        assertEquals("Reboot", r.eventType());
+        assertEquals("VirtualMachine", r.resourceType());
+        assertEquals(List.of("myvm"), r.resources());
+        assertEquals("Scheduled", r.eventStatus());
+        assertEquals("Tue, 17 Nov 2026 09:10:00 GMT", r.notBefore());
+        assertEquals("Virtual machine is going to be restarted as requested by authorized user.", r.description());
+        assertEquals("User", r.eventSource());
+        assertEquals(-1, r.durationInSeconds());
+        assertEquals(REBOOT_NOT_BEFORE, r.notBeforeUtc());
+        assertEquals(12, r.documentIncarnation());
+        assertEquals("2026-11-17T09:00:00Z", r.observedAt());
+        assertEquals(600L, r.noticeSeconds());
+        assertEquals(Boolean.TRUE, r.affectsThisVm());
+        assertEquals(MYVM, r.vm());
+    }
+
+    @Test
+    void noticeIsZeroOnceNotBeforeHasPassed() throws Exception {
+        clock.set("2026-11-17T09:20:00Z");
+        TransitionRecord r = step(detector(Scope.ALL), doc("reboot-user.json")).get(0);
+        assertEquals(0L, r.noticeSeconds());
+    }
+
+    @Test
+    void noticeIsUnknownWithoutStartTime() throws Exception {
+        TransitionRecord r = step(detector(Scope.ALL), doc("03-freeze-started.json")).get(0);
+        assertNull(r.noticeSeconds());
+        assertNull(r.notBeforeUtc());
+    }
+
+    @Test
+    void completedRecordKeepsTheEventsFieldsAndTakesTheNewIncarnation() throws Exception {
+        clock.set("2026-11-17T09:00:00Z");
+        TransitionDetector d = detector(Scope.ALL);
+        step(d, doc("reboot-user.json"));
+        clock.advance(Duration.ofMinutes(30));
+        TransitionRecord r = step(d, empty(20)).get(0);
+        assertEquals("Completed", r.eventStatus());
+        assertEquals(REBOOT_ID, r.eventId());
+        assertEquals("Tue, 17 Nov 2026 09:10:00 GMT", r.notBefore());
+        assertEquals(20, r.documentIncarnation());
+        assertEquals("2026-11-17T09:30:00Z", r.observedAt());
+        assertEquals(0L, r.noticeSeconds());
+    }
+
+    // ---- metrics ----
+
+    @Test
+    void metricsMapUnknownTypeAndStatusToOther() throws Exception {
+        TransitionDetector d = detector(Scope.ALL);
+        step(d, doc("malformed/unknown-type-and-status.json"));
+        assertEquals(1.0, metrics.count("agent.transitions", "type", "other", "status", "other"));
+        step(d, empty(5));
+        assertEquals(1.0, metrics.count("agent.transitions", "type", "other", "status", "Canceled"));
+        assertNull(metrics.registry().find("agent.transitions").tag("type", "Meltdown").counter());
+        assertNull(metrics.registry().find("agent.transitions").tag("status", "Pending").counter());
+    }
+
+    @Test
+    void metricsLabelsStayWithinAFixedSet() throws Exception {
+        TransitionDetector d = detector(Scope.ALL);
+        for (String f : List.of("02-freeze-scheduled.json", "03-freeze-started.json", "reboot-user.json",
+                "malformed/unknown-type-and-status.json", "malformed/injection-attempt.json",
+                "malformed/event-missing-id.json", "preempt-spot.json", "terminate-vmss.json")) {
+            step(d, doc(f));
+        }
+        step(d, empty(99));
+        Set<String> types = Set.of("Freeze", "Reboot", "Redeploy", "Preempt", "Terminate", "other", "unknown");
+        Set<String> statuses = Set.of("Scheduled", "Started", "Completed", "Canceled", "other", "unknown");
+        double total = 0;
+        for (Meter m : metrics.registry().find("agent.transitions").meters()) {
+            assertTrue(types.contains(m.getId().getTag("type")), m.getId().toString());
+            assertTrue(statuses.contains(m.getId().getTag("status")), m.getId().toString());
+            total += ((Counter) m).count();
+        }
+        assertTrue(total > 0);
+    }
+
+    @Test
+    void endOfTreatsStartedAsCompletedWhateverTheTime() {
+        ScheduledEvent started = new ScheduledEvent("x", "Freeze", null, List.of(), "started", "", null, null, null,
+                null);
+        assertEquals("Completed", TransitionDetector.endOf(started, clock.instant()));
+    }
+}

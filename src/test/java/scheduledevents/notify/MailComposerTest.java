@@ -1,0 +1,140 @@
+package scheduledevents.notify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.mail.AuthenticationFailedException;
+import jakarta.mail.MessagingException;
+import jakarta.mail.SendFailedException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.net.ConnectException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
+import org.eclipse.angus.mail.util.MailConnectException;
+import org.junit.jupiter.api.Test;
+import scheduledevents.config.InvalidSettingException;
+import scheduledevents.delivery.PermanentDeliveryException;
+
+class MailComposerTest {
+    static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-12T16:31:00Z"), ZoneOffset.UTC);
+
+    static Map<String, String> settings() {
+        Map<String, String> s = new HashMap<>();
+        s.put("agent.mail.host", "smtp.example.com");
+        s.put("agent.mail.from", "agent@example.com");
+        s.put("agent.mail.to", "ops@example.com, oncall@example.com");
+        return s;
+    }
+
+    static MailSettings read(Map<String, String> values, boolean enabled) {
+        return MailSettings.read(new Settings(values::get, Notifications.DEFAULTS), enabled);
+    }
+
+    static String record(String type, String status, String notBeforeUtc, String vmName) {
+        return "{\"EventId\":\"id-1\",\"EventType\":\"" + type + "\",\"Resources\":[\"myvm\"],\"EventStatus\":\""
+                + status + "\",\"NotBeforeUtc\":" + (notBeforeUtc == null ? "null" : "\"" + notBeforeUtc + "\"")
+                + ",\"DurationInSeconds\":9,\"EventSource\":\"Platform\",\"Description\":\"Host maintenance\","
+                + "\"AffectsThisVm\":true,\"Vm\":{\"Name\":\"" + vmName + "\",\"ResourceId\":"
+                + "\"/subscriptions/1/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/myvm\"}}";
+    }
+
+    @Test
+    void subjectNamesTypeStatusVmAndTimeLeft() throws Exception {
+        MimeMessage mail = new MailComposer(read(settings(), true), CLOCK)
+                .compose(record("Reboot", "Scheduled", "2026-11-12T16:45:00Z", "myvm"));
+        assertEquals("[Scheduled] Reboot of myvm in 14 min (Thu 16:45 UTC)", mail.getSubject());
+        assertEquals(2, mail.getRecipients(MimeMessage.RecipientType.TO).length);
+    }
+
+    @Test
+    void crLfInAnyFieldCannotAddAHeader() throws Exception {
+        String evil = "Reboot\\r\\nBcc: attacker@example.com\\r\\nX-Evil: 1";
+        MimeMessage mail = new MailComposer(read(settings(), true), CLOCK)
+                .compose(record(evil, "Scheduled\\r\\nCc: a@example.com", null, "vm\\nReply-To: x@example.com"));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        mail.writeTo(out);
+        MimeMessage parsed = new MimeMessage(Session.getInstance(new Properties()),
+                new ByteArrayInputStream(out.toByteArray()));
+        assertEquals(null, parsed.getHeader("Bcc"));
+        assertEquals(null, parsed.getHeader("X-Evil"));
+        assertEquals(null, parsed.getHeader("Cc"));
+        assertEquals(null, parsed.getHeader("Reply-To"));
+        assertEquals(2, parsed.getAllRecipients().length);
+        assertFalse(parsed.getSubject().contains("\n") || parsed.getSubject().contains("\r"));
+        assertTrue(parsed.getSubject().contains("Bcc: attacker@example.com"), "shown as text: " + parsed.getSubject());
+    }
+
+    @Test
+    void htmlIsEscapedAndTheTextPartIsNot() throws Exception {
+        Map<String, Object> view = TransitionView.of(record("<b>Reboot</b>", "Started", null, "a&b"), CLOCK,
+                "https://portal.azure.com");
+        String html = Templates.load("k", java.nio.file.Path.of("templates/mail.html.mustache"),
+                Templates.Escaping.HTML).render(view);
+        assertFalse(html.contains("<b>Reboot</b>"), html);
+        assertTrue(html.contains("&lt;b&gt;Reboot&lt;/b&gt; of a&amp;b"), html);
+        String text = Templates.load("k", java.nio.file.Path.of("templates/mail.txt.mustache"),
+                Templates.Escaping.TEXT).render(view);
+        assertTrue(text.contains("<b>Reboot</b> of a&b"), text);
+    }
+
+    @Test
+    void smtpRepliesAreClassified() {
+        SmtpFailures failures = new SmtpFailures(read(settings(), true));
+        InternetAddress to = new InternetAddress();
+        RuntimeException userUnknown = failures.classify(new SendFailedException("Invalid Addresses",
+                new SMTPAddressFailedException(to, "RCPT TO", 550, "550 5.1.1 user unknown")));
+        assertInstanceOf(PermanentDeliveryException.class, userUnknown);
+        assertTrue(userUnknown.getMessage().contains("check the addresses in agent.mail.to"), userUnknown.getMessage());
+        assertInstanceOf(PermanentDeliveryException.class, failures.classify(
+                new AuthenticationFailedException("535 5.7.8 Authentication credentials invalid")));
+        assertInstanceOf(PermanentDeliveryException.class, failures.classify(
+                new SMTPSendFailedException("DATA", 554, "554 message refused", null, null, null, null)));
+        assertInstanceOf(SmtpFailures.RetryableMailException.class, failures.classify(
+                new SMTPSendFailedException("MAIL FROM", 451, "451 try again later", null, null, null, null)));
+        assertInstanceOf(SmtpFailures.RetryableMailException.class, failures.classify(
+                new MailConnectException(new org.eclipse.angus.mail.util.SocketConnectException("refused",
+                        new ConnectException("Connection refused"), "smtp.example.com", 587, 1000))));
+        assertInstanceOf(SmtpFailures.RetryableMailException.class, failures.classify(
+                new MessagingException("STARTTLS is required but host does not support STARTTLS")));
+    }
+
+    @Test
+    void settingsAreCheckedOnlyWhenTheSinkIsEnabled() {
+        Map<String, String> empty = new HashMap<>();
+        read(empty, false);
+        InvalidSettingException e = assertThrows(InvalidSettingException.class, () -> read(empty, true));
+        assertEquals("Invalid setting agent.mail.host: must be set to the SMTP relay's name when agent.sinks has mail",
+                e.getMessage());
+        Map<String, String> noTo = settings();
+        noTo.remove("agent.mail.to");
+        assertTrue(assertThrows(InvalidSettingException.class, () -> read(noTo, true)).getMessage()
+                .startsWith("Invalid setting agent.mail.to: must be set"));
+        Map<String, String> clear = settings();
+        clear.put("agent.mail.username", "agent");
+        clear.put("agent.mail.password", "s3cret-pw");
+        clear.put("agent.mail.starttls", "false");
+        String message = assertThrows(InvalidSettingException.class, () -> read(clear, true)).getMessage();
+        assertTrue(message.startsWith("Invalid setting agent.mail.starttls:"), message);
+        assertFalse(message.contains("s3cret-pw"));
+        clear.put("agent.mail.starttls", "true");
+        assertFalse(read(clear, true).toString().contains("s3cret-pw"));
+        Map<String, String> badTo = settings();
+        badTo.put("agent.mail.to", "ops@example.com\r\nBcc: x@example.com");
+        assertTrue(assertThrows(InvalidSettingException.class, () -> read(badTo, true)).getMessage()
+                .startsWith("Invalid setting agent.mail.to:"));
+    }
+}

@@ -1,0 +1,146 @@
+package scheduledevents.routes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import org.apache.camel.main.MainConfigurationProperties;
+import org.apache.camel.spi.IdempotentRepository;
+import org.apache.camel.test.main.junit5.CamelMainTestSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import scheduledevents.Await;
+import scheduledevents.config.AgentConfiguration;
+import scheduledevents.delivery.SinkQueues;
+import scheduledevents.events.ScheduledEvent;
+import scheduledevents.events.TransitionRecord;
+import scheduledevents.imds.VmIdentity;
+import scheduledevents.simulator.ImdsSimulator;
+import scheduledevents.simulator.SimEvent;
+
+/**
+ * The real routes/ and application.properties in Camel main (camel-test-main-junit5), against the IMDS simulator.
+ * Settings reach the routes as JVM system properties, which Camel's properties component lets override the file,
+ * as the environment does in production.
+ */
+class PipelineRoutesTest extends CamelMainTestSupport {
+    private static final String[] SETTINGS = {"agent.imds.url", "agent.state.dir", "agent.sink.log.file",
+        "agent.poll.interval", "agent.sink.max-age", "agent.health.port"};
+    static ImdsSimulator imds;
+    static Path dir;
+
+    @BeforeAll
+    static void startImds() throws IOException {
+        imds = new ImdsSimulator().start();
+        dir = Files.createTempDirectory("pipeline-routes-");
+        System.setProperty("agent.imds.url", imds.baseUrl());
+        System.setProperty("agent.state.dir", dir.resolve("state").toString());
+        System.setProperty("agent.sink.log.file", dir.resolve("sink/records.jsonl").toString());
+        System.setProperty("agent.poll.interval", "100");
+        // Any failed delivery is dead-lettered at once: this class looks at what a handled failure leaves behind
+        System.setProperty("agent.sink.max-age", "1");
+        System.setProperty("agent.health.port", "0");
+    }
+
+    @AfterAll
+    static void stopImds() {
+        imds.close();
+        for (String key : SETTINGS) {
+            System.clearProperty(key);
+        }
+    }
+
+    @Override
+    protected String getPropertyPlaceholderLocations() {
+        return "file:application.properties";
+    }
+
+    @Override
+    protected void configure(MainConfigurationProperties configuration) {
+        configuration.addConfiguration(AgentConfiguration.class);
+    }
+
+    @Test
+    void aScheduledEventFlowsFromImdsThroughEveryStageToTheLogSink() throws IOException {
+        String id = "AAAA0001-0000-0000-0000-000000000001";
+        imds.setEvents(List.of(SimEvent.scheduled(id, "Reboot", Instant.now().plusSeconds(900), "myvm")));
+        Path records = dir.resolve("sink/records.jsonl");
+        await("the record", () -> read(records).contains(id));
+
+        assertTrue(read(records).contains("\"EventStatus\":\"Scheduled\""));
+        assertTrue(delivered().contains(id.toLowerCase(Locale.ROOT) + "/Scheduled"),
+                "the sink's idempotent repository holds the key once the sink accepted the record");
+        assertEquals(List.of("poll", "transitions", "fan-out", "sink-log"),
+                List.of("poll", "transitions", "fan-out", "sink-log").stream()
+                        .filter(r -> context.getRouteController().getRouteStatus(r).isStarted()).toList());
+    }
+
+    @Test
+    void aHandledFailureKeepsTheIdempotentKeySoTheSameTransitionIsNotDeliveredTwice() throws IOException {
+        Path sinkDir = dir.resolve("sink");
+        deleteIfDirectory(sinkDir);
+        Files.writeString(sinkDir, "blocks the records file");
+        SinkQueues queues = context.getRegistry().lookupByNameAndType("sinkQueues", SinkQueues.class);
+        TransitionRecord record = record("BBBB0002-0000-0000-0000-000000000002");
+        queues.enqueue(record);
+        Path deadLetters = dir.resolve("state/dead-letter/log.jsonl");
+        await("the dead letter", () -> read(deadLetters).contains(record.eventId()));
+        await("the exchange to complete", () -> queues.depth("log") == 0);
+        // Camel's idempotent consumer with eager=false and a handled exception: the key is kept
+        assertTrue(delivered().contains(record.eventId().toLowerCase(Locale.ROOT) + "/Scheduled"));
+
+        Files.delete(sinkDir);
+        queues.enqueue(record);
+        TransitionRecord other = record("CCCC0003-0000-0000-0000-000000000003");
+        queues.enqueue(other);
+        Path records = sinkDir.resolve("records.jsonl");
+        await("the other record", () -> read(records).contains(other.eventId()));
+        await("an empty queue", () -> queues.depth("log") == 0);
+
+        assertTrue(!read(records).contains(record.eventId()), "the repeat was dropped, not delivered");
+        assertEquals(1, read(deadLetters).lines().count(), "and not dead-lettered again");
+    }
+
+    private static TransitionRecord record(String id) {
+        ScheduledEvent event = new ScheduledEvent(id, "Reboot", "VirtualMachine", List.of("myvm"), "Scheduled", "",
+                "test", "Platform", -1, null);
+        return TransitionRecord.of(event, 1, Instant.now(), "myvm", VmIdentity.UNKNOWN.withName("myvm"), null);
+    }
+
+    @SuppressWarnings("unchecked")
+    private IdempotentRepository delivered() {
+        return context.getRegistry().lookupByNameAndType("logSinkDelivered", IdempotentRepository.class);
+    }
+
+    private static void deleteIfDirectory(Path path) throws IOException {
+        if (Files.isDirectory(path)) {
+            try (Stream<Path> files = Files.list(path)) {
+                for (Path f : files.toList()) {
+                    Files.delete(f);
+                }
+            }
+            Files.delete(path);
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.exists(file) && Files.isRegularFile(file) ? Files.readString(file) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static void await(String what, BooleanSupplier condition) {
+        Await.await(what, Duration.ofSeconds(30), condition);
+    }
+}
