@@ -250,7 +250,7 @@ class EventGridComponentTest {
         }
         assertTrue(parts.get("r").startsWith(topic.endpoint()), parts.get("r"));
         Instant expiry = OffsetDateTime.parse(parts.get("e"), java.time.format.DateTimeFormatter.ofPattern(
-                "M/d/yyyy h:mm:ss a", java.util.Locale.US).withZone(ZoneOffset.UTC)).toInstant();
+                "M/d/yyyy h:m:s a", java.util.Locale.US).withZone(ZoneOffset.UTC)).toInstant();
         assertTrue(!expiry.isBefore(before.plusSeconds(590)) && !expiry.isAfter(Instant.now().plusSeconds(610)),
                 "expiry about 10 min ahead: " + expiry);
         Mac hmac = Mac.getInstance("HmacSHA256");
