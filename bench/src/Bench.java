@@ -35,8 +35,9 @@ import scheduledevents.simulator.SimEvent;
  *
  * <pre>
  * run     [--quick] [--duration S] [--transitions N] [--seed-transitions N] [--no-seed] [--label L]
- *         [--java PATH] [--jvm-flags "..."] [--out FILE]
- * compare --a "FLAGS" --b "FLAGS" [--java-a PATH] [--java-b PATH] [--runs N] [--hold S]
+ *         [--java PATH] [--jvm-flags "..."] [--env "K=V ..."] [--out FILE]
+ * compare --a "FLAGS" --b "FLAGS" [--java-a PATH] [--java-b PATH] [--env-a "K=V ..."] [--env-b "K=V ..."]
+ *         [--runs N] [--hold S]
  * </pre>
  *
  * One in-process IMDS simulator (Java API) and one loopback Event Grid receiver; the agent (and the seed's bash loop)
@@ -92,7 +93,8 @@ public class Bench {
             imds.setEvents(List.of());
             Path work = Files.createTempDirectory("bench-agent-");
             boolean eventgrid = o.containsKey("eventgrid") || eventgridRouteExists();
-            AgentProcess agent = AgentProcess.start(java, flags, imds.baseUrl(), work, eventgrid ? receiver.url("/agent") : null);
+            AgentProcess agent = AgentProcess.start(java, flags, imds.baseUrl(), work, eventgrid ? receiver.url("/agent") : null,
+                    words(o.getOrDefault("env", "")));
             Sampler sampler = new Sampler(agent.pid).start();
             Tail tail = new Tail(agent.records).start();
             Map<String, Object> result = new LinkedHashMap<>();
@@ -225,6 +227,7 @@ public class Bench {
         int hold = Integer.parseInt(o.getOrDefault("hold", "30"));
         String[] javas = {o.getOrDefault("java-a", "java"), o.getOrDefault("java-b", "java")};
         String[] flagSets = {o.getOrDefault("a", ""), o.getOrDefault("b", "")};
+        String[] envs = {o.getOrDefault("env-a", ""), o.getOrDefault("env-b", "")};
         List<List<double[]>> figures = List.of(new ArrayList<>(), new ArrayList<>());
         try (ImdsSimulator imds = new ImdsSimulator().start()) {
             imds.setEvents(List.of());
@@ -232,7 +235,8 @@ public class Bench {
                 for (int v = 0; v < 2; v++) {
                     Path work = Files.createTempDirectory("bench-cmp-");
                     imds.clearRequests();
-                    AgentProcess agent = AgentProcess.start(javas[v], words(flagSets[v]), imds.baseUrl(), work, null);
+                    AgentProcess agent = AgentProcess.start(javas[v], words(flagSets[v]), imds.baseUrl(), work, null,
+                            words(envs[v]));
                     long first = agent.awaitFirstPoll(imds, Duration.ofSeconds(60));
                     Sample startup = Sample.of(agent.pid);
                     sleepUntil(agent.startNanos + sec(hold));
@@ -250,7 +254,7 @@ public class Bench {
         String[] names = {"first poll ms", "RSS MB @" + hold + "s", "PSS MB @" + hold + "s", "cpu s to first poll",
                 "cpu s/h after start"};
         StringBuilder t = new StringBuilder();
-        t.append(String.format("A: %s %s%nB: %s %s%n", javas[0], flagSets[0], javas[1], flagSets[1]));
+        t.append(String.format("A: %s %s %s%nB: %s %s %s%n", envs[0], javas[0], flagSets[0], envs[1], javas[1], flagSets[1]));
         t.append(String.format("%-22s %12s %12s %16s%n", "median of " + runs, "A", "B", "A/B (median)"));
         for (int f = 0; f < names.length; f++) {
             List<Double> ratios = new ArrayList<>();
@@ -281,8 +285,8 @@ public class Bench {
             this.records = records;
         }
 
-        static AgentProcess start(String java, List<String> flags, String imdsUrl, Path work, String eventgridUrl)
-                throws IOException {
+        static AgentProcess start(String java, List<String> flags, String imdsUrl, Path work, String eventgridUrl,
+                                  List<String> extraEnv) throws IOException {
             List<String> cmd = new ArrayList<>();
             cmd.add(java);
             cmd.addAll(flags);
@@ -299,6 +303,9 @@ public class Bench {
                 env.put("AGENT_SINKS", "log,eventgrid");
                 env.put("AGENT_EVENTGRID_ENDPOINT", eventgridUrl + "/api/events");
                 env.put("AGENT_EVENTGRID_KEY", "bench-key");
+            }
+            for (String kv : extraEnv) {
+                env.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
             }
             pb.redirectOutput(work.resolve("stdout").toFile());
             pb.redirectError(work.resolve("stderr").toFile());
