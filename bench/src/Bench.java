@@ -67,7 +67,7 @@ public class Bench {
             if (!k.startsWith("--")) {
                 throw new IllegalArgumentException("unexpected argument " + k);
             }
-            if (k.equals("--quick") || k.equals("--no-seed") || k.equals("--eventgrid")) {
+            if (k.equals("--quick") || k.equals("--no-seed") || k.equals("--eventgrid") || k.equals("--no-eventgrid")) {
                 o.put(k.substring(2), "true");
             } else {
                 o.put(k.substring(2), a.get(++i));
@@ -89,11 +89,13 @@ public class Bench {
         Path out = Path.of(o.getOrDefault("out", "bench/results/latest.json"));
 
         Receiver receiver = new Receiver().start();
+        TRUST_OPTIONS.set(receiver.trustOptions());
         try (ImdsSimulator imds = new ImdsSimulator().start()) {
             imds.setEvents(List.of());
             Path work = Files.createTempDirectory("bench-agent-");
-            boolean eventgrid = o.containsKey("eventgrid") || eventgridRouteExists();
-            AgentProcess agent = AgentProcess.start(java, flags, imds.baseUrl(), work, eventgrid ? receiver.url("/agent") : null,
+            // --no-eventgrid: the footprint of a VM that only logs (the Azure SDK is then never loaded)
+            boolean eventgrid = !o.containsKey("no-eventgrid") && (o.containsKey("eventgrid") || eventgridRouteExists());
+            AgentProcess agent = AgentProcess.start(java, flags, imds.baseUrl(), work, eventgrid ? receiver.httpsUrl("/agent") : null,
                     words(o.getOrDefault("env", "")));
             Sampler sampler = new Sampler(agent.pid).start();
             Tail tail = new Tail(agent.records).start();
@@ -147,7 +149,7 @@ public class Bench {
             latency.put("logFile", stats(logLat, latencyChanges.size()));
             latency.put("eventgrid", eventgrid
                     ? stats(latencies(latencyChanges, receiver.seen("/agent")), latencyChanges.size())
-                    : "n/a (eventgrid sink not merged)");
+                    : "n/a (eventgrid sink off in this run)");
             result.put("latency", latency);
 
             if (seed) {
@@ -303,6 +305,7 @@ public class Bench {
                 env.put("AGENT_SINKS", "log,eventgrid");
                 env.put("AGENT_EVENTGRID_ENDPOINT", eventgridUrl + "/api/events");
                 env.put("AGENT_EVENTGRID_KEY", "bench-key");
+                env.put("JAVA_TOOL_OPTIONS", TRUST_OPTIONS.get());
             }
             for (String kv : extraEnv) {
                 env.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
@@ -529,18 +532,29 @@ public class Bench {
     }
 
     /** Loopback stand-in for an Event Grid topic: counts POSTs, notes when each (EventId, EventStatus) arrives. */
+    /** Set once the receiver runs: how an agent trusts its HTTPS side. */
+    static final java.util.concurrent.atomic.AtomicReference<String> TRUST_OPTIONS =
+            new java.util.concurrent.atomic.AtomicReference<>("");
+
     static final class Receiver {
         record Post(String path, long nanos, boolean validJson, boolean sasKey, List<String> events) {
         }
 
         static final Pattern ID = Pattern.compile("\"EventId\"\\s*:\\s*\"([^\"]+)\"");
         static final Pattern STATUS = Pattern.compile("\"EventStatus\"\\s*:\\s*\"([^\"]+)\"");
+        static final String PASSWORD = "bench-only";
         final List<Post> posts = new CopyOnWriteArrayList<>();
         HttpServer server;
+        // Event Grid takes keys over HTTPS only (the agent refuses http://): the agent posts here, trusting a
+        // certificate made for this run, the way a user with a private CA would (JAVA_TOOL_OPTIONS)
+        com.sun.net.httpserver.HttpsServer tlsServer;
+        Path trustStore;
 
-        Receiver start() throws IOException {
+        Receiver start() throws Exception {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
-            server.createContext("/", x -> {
+            tlsServer = com.sun.net.httpserver.HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+            tlsServer.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tlsContext()));
+            com.sun.net.httpserver.HttpHandler handler = x -> {
                 long now = System.nanoTime();
                 byte[] body;
                 try (InputStream in = x.getRequestBody()) {
@@ -571,13 +585,60 @@ public class Bench {
                         x.getRequestHeaders().getFirst("aeg-sas-key") != null, events));
                 x.sendResponseHeaders(200, -1);
                 x.close();
-            });
+            };
+            server.createContext("/", handler);
+            tlsServer.createContext("/", handler);
             server.start();
+            tlsServer.start();
             return this;
+        }
+
+        private javax.net.ssl.SSLContext tlsContext() throws Exception {
+            Path dir = Files.createTempDirectory("bench-tls-");
+            Path keyStore = dir.resolve("receiver.p12");
+            Path cert = dir.resolve("receiver.crt");
+            trustStore = dir.resolve("trust.p12");
+            keytool("-genkeypair", "-alias", "receiver", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
+                    "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-storetype", "PKCS12",
+                    "-keystore", keyStore.toString(), "-storepass", PASSWORD, "-keypass", PASSWORD);
+            keytool("-exportcert", "-alias", "receiver", "-keystore", keyStore.toString(), "-storepass", PASSWORD,
+                    "-rfc", "-file", cert.toString());
+            keytool("-importcert", "-noprompt", "-alias", "bench-ca", "-file", cert.toString(), "-storetype",
+                    "PKCS12", "-keystore", trustStore.toString(), "-storepass", PASSWORD);
+            java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+            try (InputStream in = Files.newInputStream(keyStore)) {
+                ks.load(in, PASSWORD.toCharArray());
+            }
+            javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
+                    javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(ks, PASSWORD.toCharArray());
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(kmf.getKeyManagers(), null, null);
+            return context;
+        }
+
+        private static void keytool(String... args) throws IOException, InterruptedException {
+            List<String> command = new ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+            command.addAll(List.of(args));
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes());
+            if (process.waitFor() != 0) {
+                throw new IOException("keytool " + args[0] + " failed: " + output);
+            }
         }
 
         String url(String prefix) {
             return "http://127.0.0.1:" + server.getAddress().getPort() + prefix;
+        }
+
+        String httpsUrl(String prefix) {
+            return "https://127.0.0.1:" + tlsServer.getAddress().getPort() + prefix;
+        }
+
+        /** JAVA_TOOL_OPTIONS for an agent that must trust this receiver. */
+        String trustOptions() {
+            return "-Djavax.net.ssl.trustStore=" + trustStore + " -Djavax.net.ssl.trustStorePassword=" + PASSWORD;
         }
 
         List<Post> posts(String prefix) {
@@ -595,6 +656,9 @@ public class Bench {
         void stop() {
             if (server != null) {
                 server.stop(0);
+            }
+            if (tlsServer != null) {
+                tlsServer.stop(0);
             }
         }
     }

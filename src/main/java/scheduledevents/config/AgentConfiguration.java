@@ -37,6 +37,7 @@ import scheduledevents.imds.RequestBudget;
 import scheduledevents.notify.Notifications;
 import scheduledevents.observability.AgentMetrics;
 import scheduledevents.observability.ImdsHealthCheck;
+import scheduledevents.respond.AckPolicy;
 import scheduledevents.respond.Approvals;
 import scheduledevents.respond.Approver;
 import scheduledevents.respond.HookRunner;
@@ -72,9 +73,14 @@ public class AgentConfiguration implements CamelConfiguration {
                 settings.imdsTimeout(), new RequestBudget(settings.imdsMaxRequestsPerSecond()));
         ImdsPoller poller = new ImdsPoller(client, settings.imdsTimeout(), settings.imdsFirstRequestTimeout(),
                 settings.pollInterval(), settings.imdsBackoffMax(), settings.vmName(), metrics, clock);
-        // The respond stage (hooks, approval) consumes a queue of its own, like a sink that is always on
+        // The respond stage (hooks, approval) consumes a queue of its own, like a sink; with no hook and no approval
+        // there is nothing to do, and on a thousand VMs the queue and its polling are not free
+        HookRunner hooks = new HookRunner(settings.hooksDir(), settings.hooksTimeout(), metrics, clock);
+        boolean respond = settings.ackPolicy() != AckPolicy.NEVER || hooks.anyHooks();
         List<String> queueNames = new ArrayList<>(settings.sinks());
-        queueNames.add(RESPOND_QUEUE);
+        if (respond) {
+            queueNames.add(RESPOND_QUEUE);
+        }
         SinkQueues queues = new SinkQueues(settings.stateDir(), queueNames, metrics, clock);
         DeliveryPolicy policy = new DeliveryPolicy(queues, settings.sinkMaxAge(), metrics);
 
@@ -88,7 +94,7 @@ public class AgentConfiguration implements CamelConfiguration {
         registry.bind("transitionDetector", new TransitionDetector(new EventStateStore(settings.stateDir()),
                 settings.scope(), poller::identity, metrics, clock, approvals::approvedAt));
         registry.bind("respondStage", new RespondStage());
-        registry.bind("hookRunner", new HookRunner(settings.hooksDir(), settings.hooksTimeout(), metrics, clock));
+        registry.bind("hookRunner", hooks);
         registry.bind("approver", new Approver(settings.ackPolicy(), settings.ackLeader(), client, approvals,
                 () -> poller.identity().name(), metrics, clock));
         registry.bind("sinkQueues", queues);
@@ -106,7 +112,7 @@ public class AgentConfiguration implements CamelConfiguration {
         context.addStartupListener(new StartupListener() {
             @Override
             public void onCamelContextStarting(CamelContext camel, boolean alreadyStarted) {
-                enableOnlyConfiguredSinks(camel, settings.sinks());
+                enableOnlyConfiguredSinks(camel, settings.sinks(), respond);
                 Optional.ofNullable(HealthCheckHelper.getHealthCheckRegistry(camel)).ifPresent(r -> r.register(health));
             }
 
@@ -152,25 +158,28 @@ public class AgentConfiguration implements CamelConfiguration {
                 .map(id -> id.substring(SINK_ROUTE_PREFIX.length())).sorted().collect(Collectors.toList());
     }
 
-    /** Checks agent.sinks against the sink routes and keeps the others from starting. */
-    static void enableOnlyConfiguredSinks(CamelContext context, List<String> sinks) {
+    /** Checks agent.sinks against the sink routes and keeps the others (and respond, when idle) from starting. */
+    static void enableOnlyConfiguredSinks(CamelContext context, List<String> sinks, boolean respond) {
         List<String> known = sinkRoutes(context);
         AgentSettings.checkSinks(sinks, known);
-        String disabled = known.stream().filter(s -> !sinks.contains(s)).map(s -> SINK_ROUTE_PREFIX + s)
-                .collect(Collectors.joining(","));
-        if (!disabled.isEmpty()) {
-            context.setAutoStartupExcludePattern(disabled);
-            // A sink that is off by choice is not a reason for health to say DOWN
+        List<String> off = new ArrayList<>(known.stream().filter(s -> !sinks.contains(s))
+                .map(s -> SINK_ROUTE_PREFIX + s).toList());
+        if (!respond) {
+            off.add(RESPOND_QUEUE);
+        }
+        if (!off.isEmpty()) {
+            context.setAutoStartupExcludePattern(String.join(",", off));
+            // A route that is off by choice is not a reason for health to say DOWN
             HealthCheckRegistry health = HealthCheckHelper.getHealthCheckRegistry(context);
             if (health != null) {
-                String checks = known.stream().filter(s -> !sinks.contains(s))
-                        .flatMap(s -> Stream.of("route:" + SINK_ROUTE_PREFIX + s, "consumer:" + SINK_ROUTE_PREFIX + s))
+                String checks = off.stream().flatMap(id -> Stream.of("route:" + id, "consumer:" + id))
                         .collect(Collectors.joining(","));
                 String existing = health.getExcludePattern();
                 health.setExcludePattern(existing == null || existing.isBlank() ? checks : existing + "," + checks);
             }
         }
-        LOG.info("Sinks enabled: {} (available: {})", String.join(", ", sinks), String.join(", ", known));
+        LOG.info("Sinks enabled: {} (available: {}); respond stage {}", String.join(", ", sinks),
+                String.join(", ", known), respond ? "on" : "off (no hooks, agent.ack.policy=never)");
     }
 
     private static String lookup(CamelContext context, String key) {

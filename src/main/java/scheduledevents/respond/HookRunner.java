@@ -38,6 +38,8 @@ public class HookRunner {
     // <name>[.completed][.<extension>]: the extension says nothing, the name says when the hook runs
     private static final Pattern HOOK_FILE = Pattern.compile("^([A-Za-z0-9_-]+)(\\.completed)?(\\.[A-Za-z0-9]+)?$",
             Pattern.CASE_INSENSITIVE);
+    private static final java.util.Set<String> HOOK_NAMES =
+            java.util.Set.of("freeze", "reboot", "redeploy", "preempt", "terminate", "all");
     private static final int MAX_LOGGED_LINES = 100;
     private static final Duration MARGIN_BEFORE_START = Duration.ofSeconds(1);
 
@@ -52,6 +54,23 @@ public class HookRunner {
         this.timeout = timeout;
         this.metrics = metrics;
         this.clock = clock;
+    }
+
+    /**
+     * Whether the folder holds anything that looks like a hook: an executable, or a file named after an event type
+     * or {@code all} (reported when it runs, if it is not executable). README files and the like do not count.
+     */
+    public boolean anyHooks() throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(Files::isRegularFile).anyMatch(file -> {
+                Matcher m = HOOK_FILE.matcher(file.getFileName().toString());
+                return m.matches() && (Files.isExecutable(file)
+                        || HOOK_NAMES.contains(m.group(1).toLowerCase(Locale.ROOT)));
+            });
+        }
     }
 
     /** @return true when every hook for this record exited 0, also when there was none */

@@ -47,6 +47,18 @@ class HookRunnerTest {
     }
 
     @Test
+    void aFolderWithOnlyDocumentationHasNoHooksButANamedOrExecutableFileIs() throws IOException {
+        assertFalse(runner(Duration.ofSeconds(5)).anyHooks(), "an empty folder");
+        Files.writeString(dir.resolve("README.md"), "how to write hooks");
+        assertFalse(runner(Duration.ofSeconds(5)).anyHooks(), "documentation is not a hook");
+        Files.writeString(dir.resolve("Reboot.sh"), "#!/bin/sh\n");
+        assertTrue(runner(Duration.ofSeconds(5)).anyHooks(), "named after a type, even before chmod +x");
+        Files.delete(dir.resolve("Reboot.sh"));
+        executable("drain-lb.sh", "#!/bin/sh\n");
+        assertTrue(runner(Duration.ofSeconds(5)).anyHooks(), "an executable someone put there");
+    }
+
+    @Test
     void anEventTypeCannotReachAFileOutsideTheHooksFolder() throws IOException {
         Files.writeString(dir.resolve("all.sh"), "");
         assertEquals(List.of("all.sh"), names(runner(Duration.ofSeconds(5)).hooksFor("../../bin/sh", "before")));
