@@ -134,11 +134,16 @@ public record AgentSettings(
         }
     }
 
-    /** Reads and checks one key at a time; every failure names the key. */
-    private record Reader(Function<String, String> lookup) {
+    /** The agent's own keys, read on {@link SettingsReader}: every failure names the key. */
+    private static final class Reader {
+        private final SettingsReader values;
+
+        Reader(Function<String, String> lookup) {
+            values = new SettingsReader(lookup, DEFAULTS);
+        }
+
         String raw(String key) {
-            String value = lookup.apply(key);
-            return value == null ? DEFAULTS.getOrDefault(key, "") : value.trim();
+            return values.text(key);
         }
 
         String optional(String key) {
@@ -154,16 +159,8 @@ public record AgentSettings(
         }
 
         int integer(String key, int min, int max) {
-            String value = text(key);
-            try {
-                int n = Integer.parseInt(value);
-                if (n < min || n > max) {
-                    throw new InvalidSettingException(key, "must be between " + min + " and " + max + ", got " + n);
-                }
-                return n;
-            } catch (NumberFormatException e) {
-                throw new InvalidSettingException(key, "must be a whole number, got '" + value + "'");
-            }
+            text(key);
+            return values.integer(key, min, max);
         }
 
         /** Milliseconds, as a plain number: the YAML routes hand several of these to Camel as they are. */

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import scheduledevents.config.InvalidSettingException;
+import scheduledevents.config.SettingsReader;
 import scheduledevents.events.UntrustedText;
 
 /**
@@ -34,7 +35,7 @@ public record MailSettings(
 
     static final List<String> PROTOCOLS = List.of("smtp", "smtps");
 
-    public static MailSettings read(Settings s, boolean enabled) {
+    public static MailSettings read(SettingsReader s, boolean enabled) {
         Path templates = Path.of(s.text("agent.templates.dir").isEmpty() ? "templates" : s.text("agent.templates.dir"));
         Path html = templates.resolve("mail.html.mustache");
         Path text = templates.resolve("mail.txt.mustache");

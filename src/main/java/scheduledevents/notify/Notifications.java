@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.apache.camel.spi.Registry;
+import scheduledevents.config.SettingsReader;
 
 /**
  * Binds the beans that {@code routes/43-sink-mail.yaml} and {@code routes/44-sink-webhook.yaml} name. A sink's
@@ -48,7 +49,7 @@ public final class Notifications {
      * @param sinks  agent.sinks
      */
     public static void bind(Registry registry, Function<String, String> lookup, List<String> sinks, Clock clock) {
-        Settings s = new Settings(lookup, DEFAULTS);
+        SettingsReader s = new SettingsReader(lookup, DEFAULTS);
         MailSettings mail = MailSettings.read(s, sinks.contains("mail"));
         WebhookSettings webhook = WebhookSettings.read(s, sinks.contains("webhook"));
         registry.bind("mailSettings", mail);

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import scheduledevents.config.InvalidSettingException;
+import scheduledevents.config.SettingsReader;
 import scheduledevents.events.UntrustedText;
 
 /**
@@ -23,7 +24,7 @@ public final class StatusFilter {
         this.statuses = List.copyOf(statuses);
     }
 
-    static StatusFilter read(Settings s, String key) {
+    static StatusFilter read(SettingsReader s, String key) {
         List<String> wanted = new ArrayList<>();
         for (String item : s.list(key)) {
             String match = KNOWN.stream().filter(k -> k.equalsIgnoreCase(item)).findFirst()

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import scheduledevents.config.InvalidSettingException;
+import scheduledevents.config.SettingsReader;
 import scheduledevents.events.UntrustedText;
 
 /**
@@ -33,7 +34,7 @@ public record WebhookSettings(
     /** Headers the JDK HTTP client sets itself and refuses from callers. */
     private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "expect", "host", "upgrade");
 
-    public static WebhookSettings read(Settings s, boolean enabled) {
+    public static WebhookSettings read(SettingsReader s, boolean enabled) {
         String format = s.oneOf("agent.webhook.format", FORMATS);
         String dir = s.text("agent.templates.dir").isEmpty() ? "templates" : s.text("agent.templates.dir");
         String custom = s.text("agent.webhook.template");

@@ -27,6 +27,7 @@ import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.eclipse.angus.mail.util.MailConnectException;
 import org.junit.jupiter.api.Test;
 import scheduledevents.config.InvalidSettingException;
+import scheduledevents.config.SettingsReader;
 import scheduledevents.delivery.PermanentDeliveryException;
 
 class MailComposerTest {
@@ -41,7 +42,7 @@ class MailComposerTest {
     }
 
     static MailSettings read(Map<String, String> values, boolean enabled) {
-        return MailSettings.read(new Settings(values::get, Notifications.DEFAULTS), enabled);
+        return MailSettings.read(new SettingsReader(values::get, Notifications.DEFAULTS), enabled);
     }
 
     static String record(String type, String status, String notBeforeUtc, String vmName) {

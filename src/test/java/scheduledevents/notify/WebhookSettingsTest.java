@@ -13,10 +13,11 @@ import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import scheduledevents.config.InvalidSettingException;
+import scheduledevents.config.SettingsReader;
 
 class WebhookSettingsTest {
     static WebhookSettings read(Map<String, String> values) {
-        return WebhookSettings.read(new Settings(values::get, Notifications.DEFAULTS), true);
+        return WebhookSettings.read(new SettingsReader(values::get, Notifications.DEFAULTS), true);
     }
 
     @Test

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import scheduledevents.config.SettingsReader;
 import scheduledevents.simulator.ImdsSimulator;
 import scheduledevents.simulator.SimEvent;
 
@@ -120,7 +121,7 @@ class WebhookSinkRouteTest {
         assertTrue(text.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "escaped for Slack: " + text);
 
         for (String format : List.of("json", "teams")) {
-            WebhookSettings settings = WebhookSettings.read(new Settings(Map.of("agent.webhook.format", format,
+            WebhookSettings settings = WebhookSettings.read(new SettingsReader(Map.of("agent.webhook.format", format,
                     "agent.webhook.url", receiver.url())::get, Notifications.DEFAULTS), true);
             String record = "{\"EventId\":\"e3\\r\\nBcc: x\",\"EventType\":\"Reboot\",\"EventStatus\":\"Scheduled\","
                     + "\"Description\":\"<script>alert(1)</script>\\\"},{\",\"Resources\":[\"myvm\"],\"Vm\":{}}";

@@ -1,32 +1,33 @@
-package scheduledevents.notify;
+package scheduledevents.config;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
-import scheduledevents.config.InvalidSettingException;
 import scheduledevents.events.UntrustedText;
 
 /**
- * Reads the notification sinks' keys one at a time; every failure is one {@link InvalidSettingException} line that
- * names the key. Values of secret keys are never part of a message.
+ * Reads settings one key at a time, from Camel's properties (so the environment overrides) or a default; every
+ * failure is one {@link InvalidSettingException} line that names the key. Values of secret keys are never part of a
+ * message, and other values are quoted and made safe for a log line.
  */
-final class Settings {
+public final class SettingsReader {
     private final Function<String, String> lookup;
     private final Map<String, String> defaults;
 
-    Settings(Function<String, String> lookup, Map<String, String> defaults) {
+    public SettingsReader(Function<String, String> lookup, Map<String, String> defaults) {
         this.lookup = lookup;
         this.defaults = defaults;
     }
 
-    String text(String key) {
+    /** The value after placeholders and environment overrides, trimmed; the default when unset. */
+    public String text(String key) {
         String value = lookup.apply(key);
         return value == null ? defaults.getOrDefault(key, "") : value.trim();
     }
 
-    String required(String key, String hint) {
+    public String required(String key, String hint) {
         String value = text(key);
         if (value.isEmpty()) {
             throw new InvalidSettingException(key, "must be set" + hint);
@@ -34,7 +35,7 @@ final class Settings {
         return value;
     }
 
-    int integer(String key, int min, int max) {
+    public int integer(String key, int min, int max) {
         String value = text(key);
         try {
             int n = Integer.parseInt(value);
@@ -47,7 +48,7 @@ final class Settings {
         }
     }
 
-    boolean bool(String key) {
+    public boolean bool(String key) {
         String value = text(key).toLowerCase(Locale.ROOT);
         return switch (value) {
             case "true" -> true;
@@ -57,7 +58,7 @@ final class Settings {
         };
     }
 
-    String oneOf(String key, List<String> allowed) {
+    public String oneOf(String key, List<String> allowed) {
         String value = text(key).toLowerCase(Locale.ROOT);
         if (!allowed.contains(value)) {
             throw new InvalidSettingException(key, "must be one of " + String.join(", ", allowed) + ", got '"
@@ -66,7 +67,7 @@ final class Settings {
         return value;
     }
 
-    List<String> list(String key) {
+    public List<String> list(String key) {
         List<String> items = new ArrayList<>();
         for (String item : text(key).split(",")) {
             String trimmed = item.trim();
