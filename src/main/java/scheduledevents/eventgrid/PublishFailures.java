@@ -35,9 +35,11 @@ final class PublishFailures {
                 + (root.getMessage() == null ? "" : ": " + root.getMessage()), secrets);
         if (auth == CredentialType.MANAGED_IDENTITY || auth == CredentialType.AZURE_IDENTITY) {
             if (find(failure, com.azure.core.exception.ClientAuthenticationException.class) != null) {
-                return new EventGridUnavailableException("no Microsoft Entra token for Event Grid (" + detail
-                        + "): check that this VM has a managed identity with the 'EventGrid Data Sender' role on "
-                        + "the topic");
+                // the hint first: the identity library's detail can be long (it carries the token endpoint's
+                // answer) and is cut short in the log
+                return new EventGridUnavailableException("no Microsoft Entra token for Event Grid: assign a "
+                        + "managed identity to this VM (the one in agent.eventgrid.managed-identity.client-id, if "
+                        + "set) and give it the 'EventGrid Data Sender' role on the topic (" + detail + ")");
             }
         }
         return new EventGridUnavailableException("Event Grid at " + host + " not reachable (" + detail + ")");

@@ -20,12 +20,21 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Locale;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -347,6 +356,169 @@ class EventGridSinkIT {
         assertTrue(tokenRequest.contains("resource=https%3A%2F%2Feventgrid.azure.net")
                 || tokenRequest.contains("resource=https://eventgrid.azure.net"), tokenRequest);
         assertTrue(tokenRequest.endsWith("Metadata=true"), tokenRequest);
+        assertFalse(agent.output().contains("mi-token-for-test"), "the token is not logged");
+    }
+
+    /**
+     * A loopback token endpoint in the IMDS style: records each request (path, query, Metadata header) and answers
+     * with {@code status} (a token when 200).
+     */
+    private HttpServer identity(List<String> tokenRequests, AtomicInteger status) throws IOException {
+        HttpServer identity = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
+        identity.createContext("/", exchange -> {
+            tokenRequests.add(exchange.getRequestURI().getRawPath() + "?" + exchange.getRequestURI().getRawQuery()
+                    + " Metadata=" + exchange.getRequestHeaders().getFirst("Metadata"));
+            int answer = status.get();
+            byte[] body;
+            if (answer == 200) {
+                long expiresOn = Instant.now().plusSeconds(3600).getEpochSecond();
+                body = ("{\"access_token\":\"mi-token-for-test\",\"expires_in\":\"3600\",\"expires_on\":\""
+                        + expiresOn + "\",\"resource\":\"https://eventgrid.azure.net\",\"token_type\":\"Bearer\"}")
+                        .getBytes(StandardCharsets.UTF_8);
+            } else {
+                // what IMDS answers when the VM has no (such) identity
+                body = ("{\"error\":\"invalid_request\",\"error_description\":\"Identity not found\"}")
+                        .getBytes(StandardCharsets.UTF_8);
+            }
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(answer, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        identity.start();
+        closeLast.add(() -> identity.stop(0));
+        return identity;
+    }
+
+    private Map<String, String> managedIdentityEnv(TestTopic topic, HttpServer identity) {
+        Map<String, String> env = env(topic, "eventgrid");
+        env.remove("AGENT_EVENTGRID_KEY");
+        env.put("AGENT_EVENTGRID_AUTH", "managed-identity");
+        env.put("AZURE_POD_IDENTITY_AUTHORITY_HOST", "http://127.0.0.1:" + identity.getAddress().getPort());
+        return env;
+    }
+
+    @Test
+    void sasSendsOnlyASignedTokenThatVerifiesAgainstTheKey() throws Exception {
+        TestTopic topic = topic(0);
+        Map<String, String> env = env(topic, "eventgrid");
+        env.put("AGENT_EVENTGRID_AUTH", "sas");
+        AgentJar agent = agent(env);
+        Instant before = Instant.now();
+
+        imds.setEvents(List.of(reboot(EVENT_ID)));
+        topic.await(r -> has(arrived(r, "eventgrid"), "Scheduled"), WAIT, "Scheduled");
+        agent.stop();
+
+        assertFalse(topic.requests().isEmpty());
+        for (TestTopic.Request request : topic.requests()) {
+            assertNull(request.header("aeg-sas-key"), "the key itself is never sent");
+            assertNull(request.header("authorization"));
+            String token = request.header("aeg-sas-token");
+            assertNotNull(token, "a SAS token: " + request.headers());
+            assertFalse(token.contains(KEY), token);
+            Map<String, String> parts = new LinkedHashMap<>();
+            for (String part : token.split("&")) {
+                String[] kv = part.split("=", 2);
+                parts.put(kv[0], URLDecoder.decode(kv[1], StandardCharsets.UTF_8));
+            }
+            assertEquals(java.util.Set.of("r", "e", "s"), parts.keySet(), token);
+            assertTrue(parts.get("r").startsWith(topic.endpoint()), parts.get("r"));
+            // the SDK writes the expiry unpadded, e.g. 11/25/2026 6:5:3 PM
+            Instant expiry = OffsetDateTime.parse(parts.get("e"), DateTimeFormatter.ofPattern("M/d/yyyy h:m:s a",
+                    Locale.US).withZone(ZoneOffset.UTC)).toInstant();
+            // agent.eventgrid.sas-validity defaults to one hour
+            assertTrue(expiry.isAfter(before.plusSeconds(600)) && expiry.isBefore(Instant.now().plusSeconds(3700)),
+                    "expiry ahead, within the validity: " + expiry);
+            Mac hmac = Mac.getInstance("HmacSHA256");
+            hmac.init(new SecretKeySpec(Base64.getDecoder().decode(KEY), "HmacSHA256"));
+            String unsigned = "r=" + URLEncoder.encode(parts.get("r"), StandardCharsets.UTF_8) + "&e="
+                    + URLEncoder.encode(parts.get("e"), StandardCharsets.UTF_8);
+            String signature = Base64.getEncoder().encodeToString(
+                    hmac.doFinal(unsigned.getBytes(StandardCharsets.UTF_8)));
+            assertEquals(signature, parts.get("s"), "signed with the key");
+        }
+        assertEquals(List.of("Scheduled"), arrived(topic.requests(), "eventgrid").stream().map(Arrived::status)
+                .toList());
+        assertNoSecretIn(agent);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {400, 404})
+    void managedIdentityWithNoIdentityKeepsRecordsQueuedWithALineThatSaysWhatToFix(int noIdentity)
+            throws Exception {
+        TestTopic topic = topic(0);
+        List<String> tokenRequests = new CopyOnWriteArrayList<>();
+        AtomicInteger status = new AtomicInteger(noIdentity);
+        HttpServer identity = identity(tokenRequests, status);
+        AgentJar agent = agent(managedIdentityEnv(topic, identity));
+        Path queue = dir.resolve("state/queue/eventgrid");
+
+        imds.setEvents(List.of(reboot(EVENT_ID)));
+        agent.await(() -> count(queue) >= 1, WAIT, "the record queued");
+        if (noIdentity == 400) {
+            agent.await(() -> {
+                try {
+                    return agent.output().lines().filter(EventGridSinkIT::saysAssignAnIdentity).count() >= 2;
+                } catch (IOException e) {
+                    return false;
+                }
+            }, WAIT, "two failed attempts, each logged with what to fix");
+        } else {
+            // a 404 is retried inside the identity library (IMDS answers 404 while an identity is being
+            // assigned), with its own backoff, before the sink sees a failure
+            agent.await(() -> tokenRequests.size() >= 2, WAIT, "the token endpoint asked again");
+        }
+        assertTrue(topic.requests().isEmpty(), "nothing is published without a token");
+        assertEquals(1, count(queue), "the record stays queued");
+        assertFalse(Files.exists(dir.resolve("state/dead-letter/eventgrid.jsonl")), "and is not dead-lettered");
+
+        // the identity is assigned: the next attempt gets a token and publishes
+        status.set(200);
+        topic.await(r -> has(arrived(r, "eventgrid"), "Scheduled"), WAIT, "the record, once a token comes");
+        agent.await(() -> count(queue) == 0, WAIT, "the queue emptied");
+        agent.stop();
+
+        assertEquals("Bearer mi-token-for-test", topic.requests().get(0).header("authorization"));
+        assertEquals(List.of("Scheduled"), arrived(topic.requests(), "eventgrid").stream().map(Arrived::status)
+                .toList());
+        assertFalse(Files.exists(dir.resolve("state/dead-letter/eventgrid.jsonl")));
+        String output = agent.output();
+        List<String> failures = output.lines().filter(l -> l.contains("Sink eventgrid")).toList();
+        assertTrue(noIdentity != 400 || !failures.isEmpty(), output);
+        // every failure line says what to fix, even when the identity library's detail is cut short
+        assertTrue(failures.stream().allMatch(EventGridSinkIT::saysAssignAnIdentity), String.join("\n", failures));
+        assertFalse(output.contains("\tat "), "no stack trace: " + output);
+        assertFalse(output.contains("mi-token-for-test"), "the token is not logged");
+    }
+
+    private static boolean saysAssignAnIdentity(String line) {
+        return line.contains("Sink eventgrid") && line.contains("assign a managed identity to this VM")
+                && line.contains("'EventGrid Data Sender' role");
+    }
+
+    @Test
+    void aUserAssignedIdentityIsAskedForByItsClientId() throws Exception {
+        TestTopic topic = topic(0);
+        List<String> tokenRequests = new CopyOnWriteArrayList<>();
+        HttpServer identity = identity(tokenRequests, new AtomicInteger(200));
+        String clientId = "5c1b6b9e-7f0a-4b43-9d0e-2a8f3c6d1e47";
+        Map<String, String> env = managedIdentityEnv(topic, identity);
+        env.put("AGENT_EVENTGRID_MANAGED_IDENTITY_CLIENT_ID", clientId);
+        AgentJar agent = agent(env);
+
+        imds.setEvents(List.of(reboot(EVENT_ID)));
+        topic.await(r -> has(arrived(r, "eventgrid"), "Scheduled"), WAIT, "Scheduled");
+        agent.stop();
+
+        assertEquals("Bearer mi-token-for-test", topic.requests().get(0).header("authorization"));
+        assertNull(topic.requests().get(0).header("aeg-sas-key"));
+        assertFalse(tokenRequests.isEmpty());
+        for (String tokenRequest : tokenRequests) {
+            assertTrue(tokenRequest.contains("/identity/oauth2/token?"), tokenRequest);
+            assertTrue(tokenRequest.contains("client_id=" + clientId), "the user-assigned identity: " + tokenRequest);
+            assertTrue(tokenRequest.endsWith("Metadata=true"), tokenRequest);
+        }
         assertFalse(agent.output().contains("mi-token-for-test"), "the token is not logged");
     }
 
