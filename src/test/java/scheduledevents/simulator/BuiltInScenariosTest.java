@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import scheduledevents.SettableClock;
 
 class BuiltInScenariosTest {
 
@@ -55,7 +56,7 @@ class BuiltInScenariosTest {
         assertFalse(scenario.description().isBlank());
         assertFalse(scenario.events().isEmpty());
         double speed = scenario.defaultSpeed();
-        MutableClock clock = new MutableClock(T0);
+        SettableClock clock = new SettableClock(T0);
 
         try (ImdsSimulator simulator = new ImdsSimulator("127.0.0.1", 0, "myvm", clock).start()) {
             ImdsClient client = new ImdsClient(simulator);

@@ -5,34 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class FaultInjectionTest {
+class FaultInjectionTest extends SimulatorOnLoopback {
 
-    private static final Instant T0 = Instant.parse("2026-11-17T08:55:00Z");
-
-    private final MutableClock clock = new MutableClock(T0);
-    private ImdsSimulator simulator;
-    private ImdsClient client;
-
-    @BeforeEach
-    void start() throws IOException {
-        simulator = new ImdsSimulator("127.0.0.1", 0, "myvm", clock).start();
-        client = new ImdsClient(simulator);
-    }
-
-    @AfterEach
-    void stop() {
-        simulator.close();
-    }
 
     @Test
     void faultsAreServedInOrderThenNormalServiceResumes() {

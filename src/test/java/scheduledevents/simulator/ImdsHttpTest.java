@@ -5,35 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class ImdsHttpTest {
+class ImdsHttpTest extends SimulatorOnLoopback {
 
-    private static final Instant T0 = Instant.parse("2026-11-17T08:55:00Z");
-
-    private final MutableClock clock = new MutableClock(T0);
-    private ImdsSimulator simulator;
-    private ImdsClient client;
-
-    @BeforeEach
-    void start() throws IOException {
-        simulator = new ImdsSimulator("127.0.0.1", 0, "web-1", clock).start();
-        client = new ImdsClient(simulator);
-    }
-
-    @AfterEach
-    void stop() {
-        simulator.close();
+    @Override
+    String vmName() {
+        return "web-1";
     }
 
     @Test

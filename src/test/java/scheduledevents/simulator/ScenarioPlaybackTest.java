@@ -6,35 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Scenario lifecycles over real HTTP, with time moved by a test clock instead of sleeping. */
-class ScenarioPlaybackTest {
+class ScenarioPlaybackTest extends SimulatorOnLoopback {
 
-    private static final Instant T0 = Instant.parse("2026-11-17T08:55:00Z");
     private static final String FREEZE_ID = "C7061BAC-AFDC-4513-B24B-AA5F13A16123";
 
-    private final MutableClock clock = new MutableClock(T0);
-    private ImdsSimulator simulator;
-    private ImdsClient client;
-
-    @BeforeEach
-    void start() throws IOException {
-        simulator = new ImdsSimulator("127.0.0.1", 0, "myvm", clock).start();
-        client = new ImdsClient(simulator);
-    }
-
-    @AfterEach
-    void stop() {
-        simulator.close();
-    }
 
     private JsonNode at(double scenarioSeconds) {
         clock.set(T0.plusMillis(Math.round(scenarioSeconds * 1000)));
