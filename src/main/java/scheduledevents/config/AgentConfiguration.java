@@ -1,6 +1,5 @@
 package scheduledevents.config;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
@@ -37,6 +36,7 @@ import scheduledevents.imds.RequestBudget;
 import scheduledevents.notify.Notifications;
 import scheduledevents.observability.AgentMetrics;
 import scheduledevents.observability.ImdsHealthCheck;
+import scheduledevents.observability.ObserveServer;
 import scheduledevents.respond.AckPolicy;
 import scheduledevents.respond.Approvals;
 import scheduledevents.respond.Approver;
@@ -60,14 +60,14 @@ public class AgentConfiguration implements CamelConfiguration {
         Clock clock = Clock.systemUTC();
         Registry registry = context.getRegistry();
 
-        MeterRegistry meters = Optional.ofNullable(registry.findSingleByType(PrometheusMeterRegistry.class))
-                .map(MeterRegistry.class::cast)
+        PrometheusMeterRegistry meters = Optional.ofNullable(registry.findSingleByType(PrometheusMeterRegistry.class))
                 .orElseGet(() -> {
                     PrometheusMeterRegistry created = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
                     registry.bind("prometheusMeterRegistry", created);
                     return created;
                 });
         AgentMetrics metrics = new AgentMetrics(meters, clock);
+        AgentMetrics.bindJvmMetrics(meters);
 
         ImdsClient client = new ImdsClient(settings.imdsUrl(), settings.imdsApiVersion(), settings.imdsConnectTimeout(),
                 settings.imdsTimeout(), new RequestBudget(settings.imdsMaxRequestsPerSecond()));
@@ -108,6 +108,9 @@ public class AgentConfiguration implements CamelConfiguration {
         ImdsHealthCheck health = new ImdsHealthCheck(poller.status(), settings.healthDownAfter(), clock);
         health.setCamelContext(context);
         registry.bind("imdsHealthCheck", health);
+        if (settings.healthPort() > 0) {
+            context.addService(new ObserveServer(settings.healthHost(), settings.healthPort(), context, meters));
+        }
 
         context.addStartupListener(new StartupListener() {
             @Override

@@ -36,6 +36,7 @@ public record AgentSettings(
         Duration sinkMaxAge,
         Scope scope,
         String vmName,
+        String healthHost,
         int healthPort,
         Duration healthDownAfter,
         Path hooksDir,
@@ -65,6 +66,7 @@ public record AgentSettings(
         d.put("agent.sink.queue.poll-delay", "100");
         d.put("agent.scope", "this-vm");
         d.put("agent.vm.name", "");
+        d.put("agent.health.host", "0.0.0.0");
         d.put("agent.health.port", "9465");
         d.put("agent.health.down-after", "60000");
         d.put("agent.hooks.dir", "hooks");
@@ -113,7 +115,8 @@ public record AgentSettings(
                 r.millis("agent.imds.first-request-timeout", 1), budget, r.millis("agent.imds.backoff.max", 1),
                 r.millis("agent.poll.interval", 10), stateDir, sinks, r.optional("agent.sink.log.file"),
                 r.millis("agent.sink.max-age", 1), r.scope("agent.scope"), r.optional("agent.vm.name"),
-                r.integer("agent.health.port", 0, 65535), r.millis("agent.health.down-after", 1),
+                r.text("agent.health.host"), r.integer("agent.health.port", 0, 65535),
+                r.millis("agent.health.down-after", 1),
                 Path.of(r.text("agent.hooks.dir")), r.millis("agent.hooks.timeout", 1000),
                 r.choice("agent.ack.policy", AckPolicy::parse), r.choice("agent.ack.leader", AckLeader::parse));
     }

@@ -3,6 +3,11 @@ package scheduledevents.observability;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,6 +35,18 @@ public class AgentMetrics {
     /** For tests and commands that do not expose metrics. */
     public static AgentMetrics inMemory() {
         return new AgentMetrics(new SimpleMeterRegistry(), Clock.systemUTC());
+    }
+
+    /**
+     * The JVM's own figures beside the agent's (memory, threads, classes, CPU, uptime): computed when scraped, so
+     * they cost nothing between scrapes. GC pause metrics are left out: they keep a notification listener running.
+     */
+    public static void bindJvmMetrics(MeterRegistry registry) {
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
     }
 
     public MeterRegistry registry() {
