@@ -6,17 +6,14 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.health.HealthCheckHelper;
-import org.apache.camel.health.HealthCheckRegistry;
-import org.apache.camel.model.ModelCamelContext;
-import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.StartupListener;
 import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.model.ModelCamelContext;
+import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.main.MainListener;
 import org.apache.camel.main.MainListenerSupport;
 import org.slf4j.Logger;
@@ -103,8 +100,9 @@ public class AgentConfiguration implements CamelConfiguration {
         registry.bind("deadLetters", new DeadLetters(settings.stateDir(), policy, metrics, clock));
         // mail and webhook sinks: their settings are checked only when agent.sinks names them
         Notifications.bind(registry, key -> lookup(context, key), settings.sinks(), clock);
-        bindEventGrid(context, settings, AgentSettings.readEventGrid(key -> lookup(context, key),
-                settings.sinks().contains(EventGridSettings.SINK)));
+        if (settings.sinks().contains(EventGridSettings.SINK)) {
+            bindEventGrid(context, settings, AgentSettings.readEventGrid(key -> lookup(context, key), true));
+        }
         ImdsHealthCheck health = new ImdsHealthCheck(poller.status(), settings.healthDownAfter(), clock);
         health.setCamelContext(context);
         registry.bind("imdsHealthCheck", health);
@@ -115,7 +113,6 @@ public class AgentConfiguration implements CamelConfiguration {
         context.addStartupListener(new StartupListener() {
             @Override
             public void onCamelContextStarting(CamelContext camel, boolean alreadyStarted) {
-                enableOnlyConfiguredSinks(camel, settings.sinks(), respond);
                 Optional.ofNullable(HealthCheckHelper.getHealthCheckRegistry(camel)).ifPresent(r -> r.register(health));
             }
 
@@ -128,8 +125,8 @@ public class AgentConfiguration implements CamelConfiguration {
 
     /**
      * Sink "eventgrid": the azure-eventgrid component, with the key set on the component so that it never appears in
-     * an endpoint URI, and the bean that makes events of records. Bound whether or not the sink is enabled, because
-     * its route is created either way.
+     * an endpoint URI, and the bean that makes events of records. Bound only when the sink is on: otherwise its
+     * routes are not created (their precondition) and nothing names them.
      */
     private static void bindEventGrid(CamelContext context, AgentSettings settings, EventGridSettings eventGrid) {
         EventGridComponent component = new EventGridComponent();
@@ -142,15 +139,21 @@ public class AgentConfiguration implements CamelConfiguration {
 
     /**
      * For Camel main: checks agent.sinks once the routes are loaded and before anything starts, so that an unknown
-     * sink stops start-up with one line instead of a failed context.
+     * sink stops start-up with one line instead of a failed context. The sinks that exist are the sink routes in the
+     * model: a route whose precondition ({@link SinkQueues#isEnabled}) is false stays there, it is only not created.
      */
     public static MainListener sinkCheck() {
         return new MainListenerSupport() {
             @Override
             public void afterConfigure(BaseMainSupport main) {
                 CamelContext context = main.getCamelContext();
-                AgentSettings.checkSinks(context.getRegistry().findSingleByType(AgentSettings.class).sinks(),
-                        sinkRoutes(context));
+                List<String> sinks = context.getRegistry().findSingleByType(AgentSettings.class).sinks();
+                List<String> known = sinkRoutes(context);
+                AgentSettings.checkSinks(sinks, known);
+                boolean respond = context.getRegistry().lookupByNameAndType("sinkQueues", SinkQueues.class)
+                        .names().contains(RESPOND_QUEUE);
+                LOG.info("Sinks enabled: {} (available: {}); respond stage {}", String.join(", ", sinks),
+                        String.join(", ", known), respond ? "on" : "off (no hooks, agent.ack.policy=never)");
             }
         };
     }
@@ -158,31 +161,7 @@ public class AgentConfiguration implements CamelConfiguration {
     private static List<String> sinkRoutes(CamelContext context) {
         return ((ModelCamelContext) context).getRouteDefinitions().stream().map(RouteDefinition::getRouteId)
                 .filter(id -> id != null && id.startsWith(SINK_ROUTE_PREFIX))
-                .map(id -> id.substring(SINK_ROUTE_PREFIX.length())).sorted().collect(Collectors.toList());
-    }
-
-    /** Checks agent.sinks against the sink routes and keeps the others (and respond, when idle) from starting. */
-    static void enableOnlyConfiguredSinks(CamelContext context, List<String> sinks, boolean respond) {
-        List<String> known = sinkRoutes(context);
-        AgentSettings.checkSinks(sinks, known);
-        List<String> off = new ArrayList<>(known.stream().filter(s -> !sinks.contains(s))
-                .map(s -> SINK_ROUTE_PREFIX + s).toList());
-        if (!respond) {
-            off.add(RESPOND_QUEUE);
-        }
-        if (!off.isEmpty()) {
-            context.setAutoStartupExcludePattern(String.join(",", off));
-            // A route that is off by choice is not a reason for health to say DOWN
-            HealthCheckRegistry health = HealthCheckHelper.getHealthCheckRegistry(context);
-            if (health != null) {
-                String checks = off.stream().flatMap(id -> Stream.of("route:" + id, "consumer:" + id))
-                        .collect(Collectors.joining(","));
-                String existing = health.getExcludePattern();
-                health.setExcludePattern(existing == null || existing.isBlank() ? checks : existing + "," + checks);
-            }
-        }
-        LOG.info("Sinks enabled: {} (available: {}); respond stage {}", String.join(", ", sinks),
-                String.join(", ", known), respond ? "on" : "off (no hooks, agent.ack.policy=never)");
+                .map(id -> id.substring(SINK_ROUTE_PREFIX.length())).sorted().toList();
     }
 
     private static String lookup(CamelContext context, String key) {

@@ -36,6 +36,20 @@ public class SinkQueues {
         }
     }
 
+    /**
+     * The {@code precondition} of every queue-consuming route: true when agent.sinks names {@code sink} (or, for
+     * "respond", when the respond stage is on). A route whose precondition is false is never created, so a sink that
+     * is off costs no classes, threads or folder polling.
+     */
+    public boolean isEnabled(String sink) {
+        return sinks.contains(sink);
+    }
+
+    /** The queues written to: the enabled sinks, and "respond" when the respond stage is on. */
+    public List<String> names() {
+        return sinks;
+    }
+
     public Path directory(String sink) {
         return queueRoot.resolve(sink);
     }

@@ -52,13 +52,19 @@ public final class Notifications {
         SettingsReader s = new SettingsReader(lookup, DEFAULTS);
         MailSettings mail = MailSettings.read(s, sinks.contains("mail"));
         WebhookSettings webhook = WebhookSettings.read(s, sinks.contains("webhook"));
-        registry.bind("mailSettings", mail);
-        registry.bind("mailStatusFilter", mail.statuses());
-        registry.bind("mailComposer", new MailComposer(mail, clock));
-        registry.bind("mailSender", SmtpSender.of(mail));
-        registry.bind("smtpFailures", new SmtpFailures(mail));
-        registry.bind("webhookSettings", webhook);
-        registry.bind("webhookStatusFilter", webhook.statuses());
-        registry.bind("webhookSender", new WebhookSender(webhook, clock));
+        // Only for a sink that is on: its route exists only then (precondition), and a mail session or an HTTPS
+        // client made for nothing would cost every VM classes and memory
+        if (sinks.contains("mail")) {
+            registry.bind("mailSettings", mail);
+            registry.bind("mailStatusFilter", mail.statuses());
+            registry.bind("mailComposer", new MailComposer(mail, clock));
+            registry.bind("mailSender", SmtpSender.of(mail));
+            registry.bind("smtpFailures", new SmtpFailures(mail));
+        }
+        if (sinks.contains("webhook")) {
+            registry.bind("webhookSettings", webhook);
+            registry.bind("webhookStatusFilter", webhook.statuses());
+            registry.bind("webhookSender", new WebhookSender(webhook, clock));
+        }
     }
 }

@@ -1,6 +1,8 @@
 package scheduledevents.routes;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -86,6 +88,19 @@ class PipelineRoutesTest extends CamelMainTestSupport {
     }
 
     @Test
+    void sinksThatAreOffAndAnIdleRespondStageAreNeverCreated() {
+        // agent.sinks=log, no hooks, agent.ack.policy=never: of the queue consumers, only sink-log is created
+        assertNotNull(context.getRoute("sink-log"));
+        String routes = allRouteFiles();
+        for (String off : List.of("sink-eventgrid", "eventgrid-publish", "sink-mail", "sink-webhook", "respond")) {
+            assertTrue(routes.contains("id: " + off + "\n"), off + " is a route in routes/");
+            assertNull(context.getRoute(off), off);
+        }
+        assertNull(context.getRegistry().lookupByName("mailSender"), "no mail session for a sink that is off");
+        assertNull(context.getRegistry().lookupByName("webhookSender"), "no HTTPS client for a sink that is off");
+    }
+
+    @Test
     void aHandledFailureKeepsTheIdempotentKeySoTheSameTransitionIsNotDeliveredTwice() throws IOException {
         Path sinkDir = dir.resolve("sink");
         deleteIfDirectory(sinkDir);
@@ -143,5 +158,17 @@ class PipelineRoutesTest extends CamelMainTestSupport {
 
     private static void await(String what, BooleanSupplier condition) {
         Await.await(what, Duration.ofSeconds(30), condition);
+    }
+
+    private static String allRouteFiles() {
+        try (Stream<Path> files = Files.list(Path.of("routes"))) {
+            StringBuilder all = new StringBuilder();
+            for (Path f : files.sorted().toList()) {
+                all.append(Files.readString(f));
+            }
+            return all.toString();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }
