@@ -33,6 +33,7 @@ public class TransitionDetector {
     private final Function<String, Instant> approvedAt;
     private Map<String, ScheduledEvent> last;
     private long lastIncarnation;
+    private String lastText;
 
     public TransitionDetector(EventStateStore store, Scope scope, Supplier<VmIdentity> identity, AgentMetrics metrics,
                               Clock clock) {
@@ -51,6 +52,15 @@ public class TransitionDetector {
         ScheduledEventsDocument saved = store.load();
         this.last = byKey(saved.events());
         this.lastIncarnation = saved.documentIncarnation();
+    }
+
+    /**
+     * False when {@code text} is exactly the document last acted on (committed): it can hold no transition, so the
+     * route skips parsing and comparing it. That is the common case, once a second on every VM, for days.
+     * True after a restart, and for a document whose records never all reached the queues (no commit).
+     */
+    public synchronized boolean isNew(String text) {
+        return text != null && !text.equals(lastText);
     }
 
     public synchronized Transitions detect(ScheduledEventsDocument doc) {
@@ -82,6 +92,12 @@ public class TransitionDetector {
 
     /** Called once every record of {@code transitions} is in every sink's queue. */
     public synchronized void commit(Transitions transitions) {
+        commit(transitions, null);
+    }
+
+    /** As {@link #commit(Transitions)}, remembering the document's text for {@link #isNew}. */
+    public synchronized void commit(Transitions transitions, String documentText) {
+        lastText = documentText;
         // Counted here, not in detect(): a transition detected again after a crash is one transition
         transitions.records().forEach(r -> metrics.transition(r.eventType(), r.eventStatus()));
         if (transitions.stateChanged()) {

@@ -213,6 +213,23 @@ class TransitionDetectorTest {
     }
 
     @Test
+    void aDocumentIsSkippedOnlyWhenItsTextIsTheOneLastCommitted() throws Exception {
+        TransitionDetector d = detector(Scope.ALL);
+        String scheduled = Fixtures.read("02-freeze-scheduled.json");
+        String started = Fixtures.read("03-freeze-started.json");
+        assertTrue(d.isNew(scheduled), "nothing acted on yet");
+        Transitions t = d.detect(parser.parse(scheduled));
+        assertTrue(d.isNew(scheduled), "detected but not committed (records not all queued): look again");
+        d.commit(t, scheduled);
+        assertFalse(d.isNew(scheduled), "the same text again holds no transition");
+        assertEquals(List.of(), d.detect(parser.parse(scheduled)).records(), "which detect agrees with");
+        assertTrue(d.isNew(started));
+        assertTrue(d.isNew(scheduled + " "), "any other text is looked at");
+        assertFalse(d.isNew(null));
+        assertTrue(detector(Scope.ALL).isNew(scheduled), "after a restart the first document is always read");
+    }
+
+    @Test
     void newDetectorAfterCrashBeforeCommitReplaysTheTransition() throws Exception {
         TransitionDetector first = detector(Scope.ALL);
         assertEquals(1, first.detect(doc("02-freeze-scheduled.json")).records().size());
