@@ -22,6 +22,7 @@ import scheduledevents.delivery.DeadLetters;
 import scheduledevents.delivery.DeliveryKeys;
 import scheduledevents.delivery.DeliveryPolicy;
 import scheduledevents.delivery.SinkQueues;
+import scheduledevents.delivery.WakeUpScheduler;
 import scheduledevents.events.DocumentProblems;
 import scheduledevents.events.ScheduledEventsParser;
 import scheduledevents.events.TransitionDetector;
@@ -95,6 +96,9 @@ public class AgentConfiguration implements CamelConfiguration {
         registry.bind("approver", new Approver(settings.ackPolicy(), settings.ackLeader(), client, approvals,
                 () -> poller.identity().name(), metrics, clock));
         registry.bind("sinkQueues", queues);
+        // a prototype: each queue consumer that names it gets its own scheduler, woken by sinkQueues
+        registry.bindAsPrototype("pollWhenQueued", WakeUpScheduler.class,
+                () -> new WakeUpScheduler(queues, settings.sinkQueueFallbackPoll()));
         registry.bind("deliveryKeys", new DeliveryKeys());
         registry.bind("deliveryPolicy", policy);
         registry.bind("deadLetters", new DeadLetters(settings.stateDir(), policy, metrics, clock));

@@ -34,6 +34,7 @@ public record AgentSettings(
         List<String> sinks,
         String logFile,
         Duration sinkMaxAge,
+        Duration sinkQueueFallbackPoll,
         Scope scope,
         String vmName,
         String healthHost,
@@ -63,7 +64,7 @@ public record AgentSettings(
         d.put("agent.sink.max-age", "86400000");
         d.put("agent.sink.retry.initial-delay", "1000");
         d.put("agent.sink.retry.max-delay", "300000");
-        d.put("agent.sink.queue.poll-delay", "100");
+        d.put("agent.sink.queue.fallback-poll", "10000");
         d.put("agent.scope", "this-vm");
         d.put("agent.vm.name", "");
         d.put("agent.health.host", "0.0.0.0");
@@ -109,12 +110,12 @@ public record AgentSettings(
         int budget = r.integer("agent.imds.max-requests-per-second", 1, 5);
         r.millis("agent.sink.retry.initial-delay", 1);
         r.millis("agent.sink.retry.max-delay", 1);
-        r.millis("agent.sink.queue.poll-delay", 1);
         return new AgentSettings(r.httpUrl("agent.imds.url"), r.text("agent.imds.api-version"),
                 r.millis("agent.imds.connect-timeout", 1), r.millis("agent.imds.timeout", 1),
                 r.millis("agent.imds.first-request-timeout", 1), budget, r.millis("agent.imds.backoff.max", 1),
                 r.millis("agent.poll.interval", 10), stateDir, sinks, r.optional("agent.sink.log.file"),
-                r.millis("agent.sink.max-age", 1), r.scope("agent.scope"), r.optional("agent.vm.name"),
+                r.millis("agent.sink.max-age", 1), r.millis("agent.sink.queue.fallback-poll", 1),
+                r.scope("agent.scope"), r.optional("agent.vm.name"),
                 r.text("agent.health.host"), r.integer("agent.health.port", 0, 65535),
                 r.millis("agent.health.down-after", 1),
                 Path.of(r.text("agent.hooks.dir")), r.millis("agent.hooks.timeout", 1000),

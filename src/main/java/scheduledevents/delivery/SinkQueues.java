@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import scheduledevents.events.TransitionRecord;
 import scheduledevents.observability.AgentMetrics;
@@ -18,7 +20,8 @@ import scheduledevents.state.DurableFiles;
  * One on-disk queue per enabled sink: a directory under {@code agent.state.dir/queue/} with one file per record,
  * named {@code <enqueue-millis>-<sequence>.json} so that the name sorts in arrival order and tells the record's age.
  * A record is written to every sink's queue, durably, before the poll that found it finishes; each sink's route
- * consumes its own directory, so one sink being down never holds up another.
+ * consumes its own directory, so one sink being down never holds up another. Right after writing to a directory it
+ * wakes that directory's consumer ({@link WakeUpScheduler}), which otherwise polls only now and then.
  */
 public class SinkQueues {
     private final Path queueRoot;
@@ -26,6 +29,7 @@ public class SinkQueues {
     private final Clock clock;
     private final ObjectMapper mapper = new ObjectMapper();
     private final AtomicLong sequence = new AtomicLong();
+    private final Map<Path, Runnable> wakeUps = new ConcurrentHashMap<>();
 
     public SinkQueues(Path stateDir, List<String> sinks, AgentMetrics metrics, Clock clock) {
         this.queueRoot = stateDir.resolve("queue");
@@ -54,6 +58,20 @@ public class SinkQueues {
         return queueRoot.resolve(sink);
     }
 
+    /**
+     * Has {@code wakeUp} run right after each record written to {@code folder}, until the returned action is run.
+     * One per folder: a later one replaces it.
+     */
+    public Runnable wakeOnEnqueue(Path folder, Runnable wakeUp) {
+        Path key = key(folder);
+        wakeUps.put(key, wakeUp);
+        return () -> wakeUps.remove(key, wakeUp);
+    }
+
+    private static Path key(Path folder) {
+        return folder.toAbsolutePath().normalize();
+    }
+
     public void enqueue(TransitionRecord record) {
         byte[] json;
         try {
@@ -68,6 +86,10 @@ public class SinkQueues {
             } catch (IOException e) {
                 // Fails the poll: the state is not advanced, so the transition is detected again next time
                 throw new UncheckedIOException("cannot queue record for sink " + sink + ": " + e.getMessage(), e);
+            }
+            Runnable wakeUp = wakeUps.get(key(directory(sink)));
+            if (wakeUp != null) {
+                wakeUp.run();
             }
         }
     }

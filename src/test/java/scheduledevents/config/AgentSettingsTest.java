@@ -62,6 +62,7 @@ class AgentSettingsTest {
         assertEquals(List.of("log"), s.sinks());
         assertEquals("", s.logFile());
         assertEquals(Duration.ofHours(24), s.sinkMaxAge());
+        assertEquals(Duration.ofSeconds(10), s.sinkQueueFallbackPoll());
         assertEquals(Scope.THIS_VM, s.scope());
         assertEquals("", s.vmName());
         assertEquals(9465, s.healthPort());
@@ -129,7 +130,7 @@ class AgentSettingsTest {
             "agent.sink.max-age | 0",
             "agent.sink.retry.initial-delay | x",
             "agent.sink.retry.max-delay | 0",
-            "agent.sink.queue.poll-delay | -1",
+            "agent.sink.queue.fallback-poll | 0",
             "agent.health.port | 70000",
             "agent.health.port | -1",
             "agent.health.port | http",

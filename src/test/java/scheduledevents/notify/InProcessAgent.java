@@ -30,7 +30,8 @@ final class InProcessAgent implements AutoCloseable {
         all.put("agent.poll.interval", "50");
         all.put("agent.sink.retry.initial-delay", "50");
         all.put("agent.sink.retry.max-delay", "200");
-        all.put("agent.sink.queue.poll-delay", "20");
+        // an hour: a record reaches its sink because the fan-out woke the sink's consumer, never by a fallback poll
+        all.put("agent.sink.queue.fallback-poll", "3600000");
         all.putAll(settings);
         Main main = new Main();
         main.setDefaultPropertyPlaceholderLocation("file:" + Path.of("application.properties").toAbsolutePath());

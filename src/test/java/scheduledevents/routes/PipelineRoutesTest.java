@@ -16,6 +16,7 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.spi.IdempotentRepository;
+import org.apache.camel.support.ScheduledPollConsumer;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,7 +37,7 @@ import scheduledevents.simulator.SimEvent;
  */
 class PipelineRoutesTest extends CamelMainTestSupport {
     private static final String[] SETTINGS = {"agent.imds.url", "agent.state.dir", "agent.sink.log.file",
-        "agent.poll.interval", "agent.sink.max-age", "agent.health.port"};
+        "agent.poll.interval", "agent.sink.max-age", "agent.health.port", "agent.sink.queue.fallback-poll"};
     static ImdsSimulator imds;
     static Path dir;
 
@@ -51,6 +52,8 @@ class PipelineRoutesTest extends CamelMainTestSupport {
         // Any failed delivery is dead-lettered at once: this class looks at what a handled failure leaves behind
         System.setProperty("agent.sink.max-age", "1");
         System.setProperty("agent.health.port", "0");
+        // an hour: every record here reaches the log sink because the fan-out woke its consumer
+        System.setProperty("agent.sink.queue.fallback-poll", "3600000");
     }
 
     @AfterAll
@@ -98,6 +101,18 @@ class PipelineRoutesTest extends CamelMainTestSupport {
         }
         assertNull(context.getRegistry().lookupByName("mailSender"), "no mail session for a sink that is off");
         assertNull(context.getRegistry().lookupByName("webhookSender"), "no HTTPS client for a sink that is off");
+    }
+
+    @Test
+    void aRecordQueuedByTheFanOutIsDeliveredWithoutWaitingForTheFallbackPoll() {
+        ScheduledPollConsumer logQueue = (ScheduledPollConsumer) context.getRoute("sink-log").getConsumer();
+        await("the log sink's poll at start", logQueue::isFirstPollDone);
+        TransitionRecord record = record("DDDD0004-0000-0000-0000-000000000004");
+
+        template.sendBody("direct:fan-out", record);
+
+        // the next poll unprompted is an hour away
+        await("the record in the log sink", () -> read(dir.resolve("sink/records.jsonl")).contains(record.eventId()));
     }
 
     @Test
