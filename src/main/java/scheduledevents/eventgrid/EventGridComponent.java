@@ -30,8 +30,6 @@ public class EventGridComponent extends DefaultComponent {
     private TokenCredential tokenCredential;
     private String credentialType;
     private HttpClient httpClient;
-    static final String SHARED_POOL_PROPERTY = "azure.sdk.shared.threadpool.maxpoolsize";
-    static final String SHARED_POOL_ENV = "AZURE_SDK_SHARED_THREADPOOL_MAXPOOLSIZE";
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
@@ -68,22 +66,9 @@ public class EventGridComponent extends DefaultComponent {
     /** The client the producers and their credentials share; made on first call. */
     synchronized HttpClient httpClient() {
         if (httpClient == null) {
-            capSharedThreadPool();
             httpClient = new JdkHttpClientBuilder().build();
         }
         return httpClient;
-    }
-
-    /**
-     * azure-core runs the JDK client's callbacks and a timer for every read on one global pool, ten threads per core
-     * by default: twenty threads on a 2-core VM for one small request per transition. Two are plenty; an operator's
-     * own {@code AZURE_SDK_SHARED_THREADPOOL_MAXPOOLSIZE} or system property wins. Read once, when azure-core's pool
-     * is first used, which is after this.
-     */
-    static void capSharedThreadPool() {
-        if (System.getProperty(SHARED_POOL_PROPERTY) == null && System.getenv(SHARED_POOL_ENV) == null) {
-            System.setProperty(SHARED_POOL_PROPERTY, "2");
-        }
     }
 
     /** For logs and tests: never the key itself. */
