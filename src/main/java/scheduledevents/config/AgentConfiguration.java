@@ -55,6 +55,7 @@ public class AgentConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         // Sinks are known by their routes; those are loaded after this runs, so the sink check waits for start-up
         AgentSettings settings = AgentSettings.read(key -> lookup(context, key));
+        AgentSettings.retiredKeysInUse(key -> lookup(context, key)).forEach(LOG::warn);
         Clock clock = Clock.systemUTC();
         Registry registry = context.getRegistry();
 

@@ -122,6 +122,26 @@ public record AgentSettings(
                 r.choice("agent.ack.policy", AckPolicy::parse), r.choice("agent.ack.leader", AckLeader::parse));
     }
 
+    /** Keys earlier releases read, and what replaced them: a deployment that still sets one is told so at start. */
+    static final Map<String, String> RETIRED = Map.of(
+            "agent.sink.queue.poll-delay", "queue consumers are now woken when a record is queued;"
+                    + " agent.sink.queue.fallback-poll sets how often they look otherwise");
+
+    /**
+     * One warning line for each retired key that is still set (in application.properties or the environment): it is
+     * ignored, and a setting that silently stops working is worse than one that fails.
+     */
+    public static List<String> retiredKeysInUse(Function<String, String> lookup) {
+        List<String> warnings = new ArrayList<>();
+        RETIRED.forEach((key, instead) -> {
+            if (lookup.apply(key) != null) {
+                warnings.add(key + " (" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_')
+                        + ") is no longer read and is ignored: " + instead);
+            }
+        });
+        return warnings;
+    }
+
     /** Settings of sink "eventgrid"; checked (a bad one stops start-up) only when {@code enabled}. */
     public static EventGridSettings readEventGrid(Function<String, String> lookup, boolean enabled) {
         Reader r = new Reader(lookup);

@@ -48,6 +48,18 @@ class AgentSettingsTest {
     }
 
     @Test
+    void aRetiredKeyThatIsStillSetIsNamedWithItsEnvironmentVariableAndWhatReplacedIt() {
+        assertEquals(List.of(), AgentSettings.retiredKeysInUse(Map.<String, String>of()::get));
+        List<String> warnings = AgentSettings.retiredKeysInUse(Map.of("agent.sink.queue.poll-delay", "100")::get);
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).startsWith("agent.sink.queue.poll-delay (AGENT_SINK_QUEUE_POLL_DELAY) is no longer"
+                + " read"), warnings.get(0));
+        assertTrue(warnings.get(0).contains("agent.sink.queue.fallback-poll"), warnings.get(0));
+        // the retired key is not a setting any more: it has no default and application.properties does not list it
+        assertFalse(AgentSettings.DEFAULTS.containsKey("agent.sink.queue.poll-delay"));
+    }
+
+    @Test
     void defaultsAreValid() {
         AgentSettings s = read(Map.of());
         assertEquals(URI.create("http://169.254.169.254"), s.imdsUrl());
