@@ -237,6 +237,9 @@ class EventGridComponentTest {
         EventGridUnavailableException retryable = assertInstanceOf(EventGridUnavailableException.class,
                 failure.getCause());
         assertTrue(retryable.getMessage().contains("not reachable"), retryable.getMessage());
+        // the JDK's HttpClient puts ClosedChannelException, which says nothing to an operator, at the root
+        assertTrue(retryable.getMessage().contains("ConnectException"), "names the failed connection: "
+                + retryable.getMessage());
         assertFalse(retryable.getMessage().contains(KEY));
     }
 
