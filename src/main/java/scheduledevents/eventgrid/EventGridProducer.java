@@ -3,6 +3,7 @@ package scheduledevents.eventgrid;
 import com.azure.core.credential.AzureKeyCredential;
 import com.azure.core.credential.AzureSasCredential;
 import com.azure.core.credential.TokenCredential;
+import com.azure.core.http.HttpClient;
 import com.azure.core.http.policy.FixedDelayOptions;
 import com.azure.core.http.policy.RetryOptions;
 import com.azure.core.models.CloudEvent;
@@ -79,8 +80,10 @@ public class EventGridProducer extends DefaultProducer {
             }
             return;
         }
+        HttpClient http = ((EventGridComponent) endpoint.getComponent()).httpClient();
         EventGridPublisherClientBuilder builder = new EventGridPublisherClientBuilder()
                 .endpoint(topic.toString())
+                .httpClient(http)
                 // one retry policy, the route's: the SDK tries once
                 .retryOptions(new RetryOptions(new FixedDelayOptions(0, Duration.ofMillis(1))));
         switch (endpoint.getCredentialType()) {
@@ -98,9 +101,10 @@ public class EventGridProducer extends DefaultProducer {
                 }
                 builder.credential(credential);
             }
-            case AZURE_IDENTITY -> builder.credential(new DefaultAzureCredentialBuilder().build());
+            // the token requests go through the same client as the publishing (else azure-identity makes its own)
+            case AZURE_IDENTITY -> builder.credential(new DefaultAzureCredentialBuilder().httpClient(http).build());
             case MANAGED_IDENTITY -> {
-                ManagedIdentityCredentialBuilder identity = new ManagedIdentityCredentialBuilder();
+                ManagedIdentityCredentialBuilder identity = new ManagedIdentityCredentialBuilder().httpClient(http);
                 if (endpoint.getManagedIdentityClientId() != null) {
                     identity.clientId(endpoint.getManagedIdentityClientId());
                 }

@@ -1,6 +1,7 @@
 package scheduledevents.eventgrid;
 
 import com.azure.core.exception.HttpResponseException;
+import java.io.IOException;
 import java.net.URI;
 import java.util.List;
 import java.util.Objects;
@@ -31,8 +32,14 @@ final class PublishFailures {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String detail = redact(root.getClass().getSimpleName()
-                + (root.getMessage() == null ? "" : ": " + root.getMessage()), secrets);
+        String what = root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+        IOException io = find(failure, IOException.class);
+        if (root.getMessage() == null && io != null && io.getClass() != root.getClass()) {
+            // the JDK's HttpClient says little at the root (ClosedChannelException for a refused connection,
+            // UnresolvedAddressException for an unknown host): name the I/O failure around it too
+            what = io.getClass().getSimpleName() + " (" + what + ")";
+        }
+        String detail = redact(what, secrets);
         if (auth == CredentialType.MANAGED_IDENTITY || auth == CredentialType.AZURE_IDENTITY) {
             if (find(failure, com.azure.core.exception.ClientAuthenticationException.class) != null) {
                 // the hint first: the identity library's detail can be long (it carries the token endpoint's

@@ -528,6 +528,34 @@ class EventGridSinkIT {
     }
 
     @Test
+    void aProxySetTheJvmWayCarriesThePublishButNotATokenRequestToAHostItExempts() throws Exception {
+        TestTopic topic = topic(0);
+        TestProxy proxy = new TestProxy().start();
+        closeLast.add(proxy);
+        List<String> tokenRequests = new CopyOnWriteArrayList<>();
+        HttpServer identity = identity(tokenRequests, new AtomicInteger(200));
+        Map<String, String> env = managedIdentityEnv(topic, identity);
+        // the topic as "localhost" (in the test certificate too), the token endpoint as 127.0.0.1, which is exempted
+        // as a VM exempts 169.254.169.254; the proxy settings are azure-core's: here the JVM's
+        env.put("AGENT_EVENTGRID_ENDPOINT", "https://localhost:" + topic.port() + "/api/events");
+        env.put("JAVA_TOOL_OPTIONS", TestTls.get().javaToolOptions() + " -Dhttps.proxyHost=127.0.0.1"
+                + " -Dhttps.proxyPort=" + proxy.port() + " -Dhttp.nonProxyHosts=127.0.0.1");
+        AgentJar agent = agent(env);
+
+        imds.setEvents(List.of(reboot(EVENT_ID)));
+        topic.await(r -> has(arrived(r, "eventgrid"), "Scheduled"), WAIT, "Scheduled");
+        agent.stop();
+
+        assertEquals(List.of("localhost:" + topic.port()), proxy.connects().stream().distinct().toList(),
+                "the publish, and only the publish, went through the proxy, as a CONNECT tunnel (TLS end to end)");
+        assertFalse(tokenRequests.isEmpty(), "the token endpoint was asked directly");
+        assertEquals("Bearer mi-token-for-test", topic.requests().get(0).header("authorization"));
+        assertEquals(List.of("Scheduled"), arrived(topic.requests(), "eventgrid").stream().map(Arrived::status)
+                .toList());
+        assertFalse(agent.output().contains("mi-token-for-test"), "the token is not logged");
+    }
+
+    @Test
     void enabledWithoutEndpointStopsStartUpWithOneLine() throws Exception {
         TestTopic topic = topic(0);
         Map<String, String> env = env(topic, "eventgrid");

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A self-signed certificate for 127.0.0.1/localhost, made once per JVM with the JDK's keytool (so no private key is
@@ -52,13 +53,30 @@ final class TestTls {
         return instance;
     }
 
-    /** Trust the test certificate in this JVM, the standard way (the SDK's HTTP client reads these properties). */
-    static TestTls trustedByThisJvm() {
+    /**
+     * Trust the test certificate in this JVM, the standard way: the {@code javax.net.ssl.*} properties, and the
+     * JVM's default SSLContext made anew from them, as a JVM started with them makes it. (The JVM reads the
+     * properties once, when something first asks for the default, e.g. an earlier test's HttpClient; the SDK's JDK
+     * HttpClient takes that default.) Returns the default it replaced, for {@link SSLContext#setDefault} afterwards.
+     */
+    static SSLContext trustedByThisJvm() {
         TestTls tls = get();
         System.setProperty("javax.net.ssl.trustStore", tls.trustStore.toString());
         System.setProperty("javax.net.ssl.trustStorePassword", PASSWORD);
         System.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
-        return tls;
+        try (InputStream in = Files.newInputStream(tls.trustStore)) {
+            KeyStore trusted = KeyStore.getInstance("PKCS12");
+            trusted.load(in, PASSWORD.toCharArray());
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trusted);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, tmf.getTrustManagers(), null);
+            SSLContext previous = SSLContext.getDefault();
+            SSLContext.setDefault(context);
+            return previous;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot load the test truststore", e);
+        }
     }
 
     /** What JAVA_TOOL_OPTIONS holds for an agent process that must trust the test topic. */
