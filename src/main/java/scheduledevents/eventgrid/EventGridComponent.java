@@ -4,7 +4,14 @@ import com.azure.core.credential.AzureKeyCredential;
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.http.HttpClient;
 import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
+import com.azure.core.util.SharedExecutorService;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.Endpoint;
 import org.apache.camel.support.DefaultComponent;
 
@@ -30,6 +37,8 @@ public class EventGridComponent extends DefaultComponent {
     private TokenCredential tokenCredential;
     private String credentialType;
     private HttpClient httpClient;
+    private ExecutorService httpExecutor;
+    private ScheduledThreadPoolExecutor sdkExecutor;
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
@@ -66,9 +75,39 @@ public class EventGridComponent extends DefaultComponent {
     /** The client the producers and their credentials share; made on first call. */
     synchronized HttpClient httpClient() {
         if (httpClient == null) {
-            httpClient = new JdkHttpClientBuilder().build();
+            // Both pools are ours, not azure-core's shared pool (20 threads on 2 cores), which a JVM shutdown hook
+            // stops at once: on SIGTERM a publish in flight must still get its answer while Camel drains the routes,
+            // else records the topic accepted stay queued and go out again at the next start. They stop with this
+            // component, after the routes. The SDK's pool runs its read timeouts; idle threads go after a minute.
+            sdkExecutor = new ScheduledThreadPoolExecutor(2, daemonThreads("eventgrid-sdk-"));
+            sdkExecutor.setKeepAliveTime(1, TimeUnit.MINUTES);
+            sdkExecutor.allowCoreThreadTimeOut(true);
+            SharedExecutorService.getInstance().setExecutorService(sdkExecutor);
+            httpExecutor = Executors.newCachedThreadPool(daemonThreads("eventgrid-http-"));
+            httpClient = new JdkHttpClientBuilder().executor(httpExecutor).build();
         }
         return httpClient;
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    @Override
+    protected synchronized void doStop() throws Exception {
+        if (httpExecutor != null) {
+            httpExecutor.shutdown();
+            sdkExecutor.shutdown();
+            httpExecutor = null;
+            sdkExecutor = null;
+            httpClient = null;
+        }
+        super.doStop();
     }
 
     /** For logs and tests: never the key itself. */
