@@ -1,8 +1,5 @@
 package scheduledevents.eventgrid;
 
-import com.azure.core.credential.AzureKeyCredential;
-import com.azure.core.credential.TokenCredential;
-import com.azure.messaging.eventgrid.EventGridPublisherClient;
 import java.time.Duration;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
@@ -14,6 +11,11 @@ import org.apache.camel.support.DefaultEndpoint;
 /**
  * One Event Grid topic. Nothing is checked or connected until the producer starts, so a route that is defined but
  * not started (a sink that is not enabled) needs no setting at all.
+ *
+ * <p>{@code azureKeyCredential}, {@code tokenCredential} and {@code publisherClient} take objects of the Azure SDK
+ * but are typed {@code Object}: Camel binds options by reflection, which loads every class that a public method
+ * names, and publishing with a key or SAS token is to load nothing of the SDK (see {@link EventGridComponent}).
+ * The producer refuses a value of the wrong type when it starts.
  */
 @UriEndpoint(firstVersion = "4.17.0", scheme = "azure-eventgrid", title = "Azure Event Grid",
         syntax = "azure-eventgrid:topicEndpoint", producerOnly = true, category = {Category.CLOUD, Category.MESSAGING})
@@ -22,11 +24,11 @@ public class EventGridEndpoint extends DefaultEndpoint {
 
     private String topicEndpoint;
     private String accessKey;
-    private AzureKeyCredential azureKeyCredential;
-    private TokenCredential tokenCredential;
+    private Object azureKeyCredential;
+    private Object tokenCredential;
     // kept as given and parsed when the producer starts: a route that never starts needs no valid value
     private String credentialType = CredentialType.ACCESS_KEY.name();
-    private EventGridPublisherClient<?> publisherClient;
+    private Object publisherClient;
     private String schema = EventSchema.CLOUD_EVENTS.name();
     private long sasTokenValidity = DEFAULT_SAS_VALIDITY.toMillis();
     private String managedIdentityClientId;
@@ -68,19 +70,21 @@ public class EventGridEndpoint extends DefaultEndpoint {
         this.accessKey = accessKey == null || accessKey.isBlank() ? null : accessKey.trim();
     }
 
-    AzureKeyCredential getAzureKeyCredential() {
+    Object getAzureKeyCredential() {
         return azureKeyCredential;
     }
 
-    public void setAzureKeyCredential(AzureKeyCredential azureKeyCredential) {
+    /** A {@code com.azure.core.credential.AzureKeyCredential} (for ACCESS_KEY and SHARED_ACCESS_SIGNATURE). */
+    public void setAzureKeyCredential(Object azureKeyCredential) {
         this.azureKeyCredential = azureKeyCredential;
     }
 
-    TokenCredential getTokenCredential() {
+    Object getTokenCredential() {
         return tokenCredential;
     }
 
-    public void setTokenCredential(TokenCredential tokenCredential) {
+    /** A {@code com.azure.core.credential.TokenCredential} (for TOKEN_CREDENTIAL). */
+    public void setTokenCredential(Object tokenCredential) {
         this.tokenCredential = tokenCredential;
     }
 
@@ -97,12 +101,15 @@ public class EventGridEndpoint extends DefaultEndpoint {
         this.credentialType = credentialType;
     }
 
-    EventGridPublisherClient<?> getPublisherClient() {
+    Object getPublisherClient() {
         return publisherClient;
     }
 
-    /** A ready client, used as it is (its schema must match {@code schema}). */
-    public void setPublisherClient(EventGridPublisherClient<?> publisherClient) {
+    /**
+     * A ready {@code com.azure.messaging.eventgrid.EventGridPublisherClient}, used as it is (its schema must match
+     * {@code schema}).
+     */
+    public void setPublisherClient(Object publisherClient) {
         this.publisherClient = publisherClient;
     }
 

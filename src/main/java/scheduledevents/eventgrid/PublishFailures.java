@@ -1,6 +1,5 @@
 package scheduledevents.eventgrid;
 
-import com.azure.core.exception.HttpResponseException;
 import java.io.IOException;
 import java.net.URI;
 import java.util.List;
@@ -9,25 +8,31 @@ import scheduledevents.delivery.PermanentDeliveryException;
 import scheduledevents.events.UntrustedText;
 
 /**
- * Turns what the SDK threw into what the sink's delivery policy understands: a {@link PermanentDeliveryException}
+ * Turns a failed publish into what the sink's delivery policy understands: a {@link PermanentDeliveryException}
  * that says what to fix (400, 401, 403, 404, 413 and other answers that retrying cannot change), or an
  * {@link EventGridUnavailableException} that is retried (408, 429, 5xx but 501/505, I/O errors, no token yet).
+ * Used by the producer's own HTTPS publishing and, for what the Azure SDK throws, by {@link SdkPublisher#classify}.
  *
- * <p>The SDK's own messages may carry response bodies, request URLs or headers, so none is passed on as it is and
- * no cause is kept: the new message is made here, from the status, the endpoint's host and, for I/O errors, the
- * root cause's class and message with every secret the producer knows replaced by {@code ***}.
+ * <p>Exception messages (the SDK's above all) may carry response bodies, request URLs or headers, so none is passed
+ * on as it is and no cause is kept: the new message is made here, from the status, the endpoint's host and, for I/O
+ * errors, the root cause's class and message with every secret the producer knows replaced by {@code ***}.
  */
 final class PublishFailures {
     private PublishFailures() {
     }
 
-    static RuntimeException classify(RuntimeException failure, URI endpoint, CredentialType auth, int events,
-                                     List<String> secrets) {
-        String host = endpoint == null || endpoint.getHost() == null ? "the topic" : endpoint.getHost();
-        HttpResponseException http = find(failure, HttpResponseException.class);
-        if (http != null && http.getResponse() != null) {
-            return forStatus(http.getResponse().getStatusCode(), host, auth, events);
-        }
+    static String host(URI endpoint) {
+        return endpoint == null || endpoint.getHost() == null ? "the topic" : endpoint.getHost();
+    }
+
+    /** An I/O failure (no answer): retried; the message names its class and redacted message, never a secret. */
+    static EventGridUnavailableException unreachable(Throwable failure, URI endpoint, List<String> secrets) {
+        return new EventGridUnavailableException("Event Grid at " + host(endpoint) + " not reachable ("
+                + detail(failure, secrets) + ")");
+    }
+
+    /** The root cause's class and message (with the I/O failure around it when the root says nothing), redacted. */
+    static String detail(Throwable failure, List<String> secrets) {
         Throwable root = failure;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
@@ -39,17 +44,7 @@ final class PublishFailures {
             // UnresolvedAddressException for an unknown host): name the I/O failure around it too
             what = io.getClass().getSimpleName() + " (" + what + ")";
         }
-        String detail = redact(what, secrets);
-        if (auth == CredentialType.MANAGED_IDENTITY || auth == CredentialType.AZURE_IDENTITY) {
-            if (find(failure, com.azure.core.exception.ClientAuthenticationException.class) != null) {
-                // the hint first: the identity library's detail can be long (it carries the token endpoint's
-                // answer) and is cut short in the log
-                return new EventGridUnavailableException("no Microsoft Entra token for Event Grid: assign a "
-                        + "managed identity to this VM (the one in agent.eventgrid.managed-identity.client-id, if "
-                        + "set) and give it the 'EventGrid Data Sender' role on the topic (" + detail + ")");
-            }
-        }
-        return new EventGridUnavailableException("Event Grid at " + host + " not reachable (" + detail + ")");
+        return redact(what, secrets);
     }
 
     static RuntimeException forStatus(int status, String host, CredentialType auth, int events) {

@@ -1,11 +1,8 @@
 package scheduledevents.eventgrid;
 
-import com.azure.core.models.CloudEvent;
-import com.azure.core.models.CloudEventDataFormat;
-import com.azure.core.util.BinaryData;
-import com.azure.messaging.eventgrid.EventGridEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +23,10 @@ import scheduledevents.delivery.PermanentDeliveryException;
  * consumer can drop the repeat.
  *
  * <p>In the CloudEvents schema the VM's resource id is the {@code source} and its name the {@code subject}.
+ *
+ * <p>The event is a {@link WireEvent}, the JSON object that goes on the wire, with the same members and values as
+ * the Azure SDK sends for its {@code EventGridEvent} and {@code CloudEvent} (shown by EventGridComponentTest), and
+ * {@code data} the record with its nulls: no class of the SDK is needed to make or to send it.
  */
 public class RecordEvents {
     /** Namespace of the event ids: fixed, so ids stay the same across agent versions and restarts. */
@@ -55,28 +56,36 @@ public class RecordEvents {
         return schema;
     }
 
-    /** The SDK event ({@link EventGridEvent} or {@link CloudEvent}) for one record. */
-    public Object toEvent(String recordJson) {
+    /** The event for one record, as it goes on the wire in this schema. */
+    public WireEvent toEvent(String recordJson) {
         JsonNode record = parse(recordJson);
         String id = eventId(record, vmName);
         OffsetDateTime time = observedAt(record);
         String resourceId = text(record.path("Vm"), "ResourceId");
         String name = firstNonNull(text(record.path("Vm"), "Name"), vmName);
+        ObjectNode event = mapper.createObjectNode();
         if (schema == EventSchema.EVENT_GRID) {
-            EventGridEvent event = new EventGridEvent(firstNonNull(subject, resourceId, name, "unknown-vm"), eventType,
-                    BinaryData.fromString(recordJson), DATA_VERSION);
-            event.setId(id);
-            event.setEventTime(time);
-            return event;
+            // the members and their order as the SDK's EventGridEvent has them on the wire
+            event.put("id", id);
+            event.put("subject", firstNonNull(subject, resourceId, name, "unknown-vm"));
+            event.put("eventType", eventType);
+            event.put("eventTime", time.toString());
+            event.set("data", record);
+            event.put("dataVersion", DATA_VERSION);
+            return new WireEvent(schema, event);
         }
         String source = resourceId != null ? resourceId
                 : "/scheduled-events-agent/" + (name == null ? "unknown-vm" : name);
-        CloudEvent event = new CloudEvent(source, eventType, BinaryData.fromString(recordJson),
-                CloudEventDataFormat.JSON, "application/json");
-        event.setId(id);
-        event.setTime(time);
-        event.setSubject(firstNonNull(subject, name, resourceId, "unknown-vm"));
-        return event;
+        // the members and their order as the SDK writes a CloudEvent with JSON data
+        event.put("id", id);
+        event.put("source", source);
+        event.set("data", record);
+        event.put("type", eventType);
+        event.put("time", time.toString());
+        event.put("specversion", "1.0");
+        event.put("datacontenttype", "application/json");
+        event.put("subject", firstNonNull(subject, name, resourceId, "unknown-vm"));
+        return new WireEvent(schema, event);
     }
 
     /** An upper bound of the bytes the record's event adds to a request. */

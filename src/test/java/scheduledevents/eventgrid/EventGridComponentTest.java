@@ -9,9 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.azure.core.credential.AccessToken;
+import com.azure.core.credential.AzureKeyCredential;
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.models.CloudEvent;
+import com.azure.core.models.CloudEventDataFormat;
+import com.azure.core.util.BinaryData;
 import com.azure.messaging.eventgrid.EventGridEvent;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.ServerSocket;
 import java.net.URLDecoder;
@@ -130,8 +134,8 @@ class EventGridComponentTest {
                 JSON.readTree(event.getData().toString()).get("Vm").get("Name").asText());
         // the SDK's parser leaves out null members of data; on the wire they are there, as the record has them
         assertEquals(JSON.readTree(record), JSON.readTree(request.body()).get(0).get("data"));
-        assertEquals(events.toEvent(record("f020ba2e-3bc0-4c40-a10b-86575a9eabd5", "Scheduled")) instanceof
-                EventGridEvent e2 ? e2.getId() : null, event.getId(), "the id ignores the case of EventId");
+        assertEquals(events.toEvent(record("f020ba2e-3bc0-4c40-a10b-86575a9eabd5", "Scheduled")).text("id"),
+                event.getId(), "the id ignores the case of EventId");
     }
 
     @Test
@@ -252,7 +256,24 @@ class EventGridComponentTest {
 
         TestTopic.Request request = topic.requests().get(0);
         assertNull(request.header("aeg-sas-key"));
-        String token = request.header("aeg-sas-token");
+        assertSignedToken(request.header("aeg-sas-token"), before, 600);
+    }
+
+    @Test
+    void sasThroughTheSdkWithAGivenKeyCredentialSendsTheSameKindOfToken() throws Exception {
+        camel.getRegistry().bind("sdkKey", new AzureKeyCredential(KEY));
+        Instant before = Instant.now();
+
+        producer.sendBody(uri("azureKeyCredential=#sdkKey&schema=eventgrid&credentialType=sas"
+                + "&sasTokenValidity=600000"), eventFor("Scheduled"));
+
+        TestTopic.Request request = topic.requests().get(0);
+        assertNull(request.header("aeg-sas-key"));
+        assertSignedToken(request.header("aeg-sas-token"), before, 600);
+    }
+
+    /** A SAS token for the topic, valid for about {@code seconds} from {@code before}, signed with the key. */
+    private void assertSignedToken(String token, Instant before, long seconds) throws Exception {
         assertNotNull(token);
         assertFalse(token.contains(KEY));
         Map<String, String> parts = new LinkedHashMap<>();
@@ -260,11 +281,13 @@ class EventGridComponentTest {
             String[] kv = part.split("=", 2);
             parts.put(kv[0], URLDecoder.decode(kv[1], StandardCharsets.UTF_8));
         }
+        assertEquals(java.util.Set.of("r", "e", "s"), parts.keySet(), token);
         assertTrue(parts.get("r").startsWith(topic.endpoint()), parts.get("r"));
         Instant expiry = OffsetDateTime.parse(parts.get("e"), java.time.format.DateTimeFormatter.ofPattern(
                 "M/d/yyyy h:m:s a", java.util.Locale.US).withZone(ZoneOffset.UTC)).toInstant();
-        assertTrue(!expiry.isBefore(before.plusSeconds(590)) && !expiry.isAfter(Instant.now().plusSeconds(610)),
-                "expiry about 10 min ahead: " + expiry);
+        assertTrue(!expiry.isBefore(before.plusSeconds(seconds - 10))
+                        && !expiry.isAfter(Instant.now().plusSeconds(seconds + 10)),
+                "expiry about " + seconds + " s ahead: " + expiry);
         Mac hmac = Mac.getInstance("HmacSHA256");
         hmac.init(new SecretKeySpec(Base64.getDecoder().decode(KEY), "HmacSHA256"));
         String unsigned = "r=" + URLEncoder.encode(parts.get("r"), StandardCharsets.UTF_8) + "&e="
@@ -301,6 +324,132 @@ class EventGridComponentTest {
 
         Exception failure = assertThrows(Exception.class, () -> endpoint.createProducer().start());
         assertTrue(failure.getMessage().contains("topic endpoint is empty"), failure.getMessage());
+    }
+
+    /**
+     * The agent's records, through this component's own HTTPS publishing and through the Azure SDK as before (the
+     * SDK's EventGridEvent and CloudEvent made from the record as RecordEvents made them until it made
+     * {@link WireEvent}s), and the WireEvents through the SDK: the topic gets the same events (parsed JSON), the
+     * same content type, path and query.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"eventgrid", "cloudevents"})
+    void theOwnPublishingSendsWhatTheSdkSendsForTheSameRecords(String schemaName) throws Exception {
+        EventSchema schema = EventSchema.parse(schemaName);
+        RecordEvents events = new RecordEvents(schema, "ScheduledEvent", "", "fallback-vm");
+        List<String> records = List.of(
+                record("F020BA2E-3BC0-4C40-A10B-86575A9EABD5", "Scheduled"),
+                // a whole minute: OffsetDateTime.toString() leaves out the seconds
+                record("F020BA2E-3BC0-4C40-A10B-86575A9EABD5", "Started").replace("16:01:02.123Z", "16:05:00Z"),
+                // no VM identity, an offset, nanoseconds, text outside ASCII
+                "{\"EventId\":\"X\",\"EventStatus\":\"Scheduled\",\"Vm\":null,\"Description\":\"\u00e9t\u00e9 "
+                        + "\\u2028 \\\"q\\\" \\\\\",\"Resources\":[],\"N\":-1.5,"
+                        + "\"ObservedAt\":\"2026-11-25T17:01:02.123456789+01:00\"}");
+        camel.getRegistry().bind("sdkKey", new AzureKeyCredential(KEY));
+        String own = uri(keyOption() + "&schema=" + schemaName);
+        String sdk = uri("azureKeyCredential=#sdkKey&schema=" + schemaName);
+
+        producer.sendBody(own, records.stream().map(events::toEvent).toList());
+        producer.sendBody(sdk, records.stream().map(r -> sdkEventAsBefore(schema, r, "fallback-vm")).toList());
+        producer.sendBody(sdk, records.stream().map(events::toEvent).toList());
+
+        List<TestTopic.Request> requests = topic.requests();
+        assertEquals(3, requests.size());
+        TestTopic.Request ownRequest = requests.get(0);
+        JsonNode sent = JSON.readTree(ownRequest.body());
+        assertEquals(records.size(), sent.size());
+        for (TestTopic.Request viaSdk : requests.subList(1, 3)) {
+            assertEquals(JSON.readTree(viaSdk.body()), sent, "own:\n" + ownRequest.body() + "\nSDK:\n"
+                    + viaSdk.body());
+            for (int i = 0; i < sent.size(); i++) {
+                List<String> names = new ArrayList<>();
+                JSON.readTree(viaSdk.body()).get(i).fieldNames().forEachRemaining(names::add);
+                List<String> ownNames = new ArrayList<>();
+                sent.get(i).fieldNames().forEachRemaining(ownNames::add);
+                assertEquals(names, ownNames, "the members in the SDK's order");
+            }
+            assertEquals(viaSdk.header("content-type"), ownRequest.header("content-type"),
+                    "own: " + ownRequest.headers() + "\nSDK: " + viaSdk.headers());
+            assertEquals(viaSdk.pathAndQuery(), ownRequest.pathAndQuery());
+            assertEquals(viaSdk.header("aeg-sas-key"), ownRequest.header("aeg-sas-key"));
+        }
+        assertEquals(KEY, ownRequest.header("aeg-sas-key"));
+        assertNull(ownRequest.header("authorization"));
+        assertEquals(JSON.readTree(records.get(2)), sent.get(2).get("data"), "the record as it is, nulls included");
+    }
+
+    /** What RecordEvents made of a record while it made SDK objects (the agent until it published on its own). */
+    private static Object sdkEventAsBefore(EventSchema schema, String recordJson, String vmName) {
+        try {
+            JsonNode record = JSON.readTree(recordJson);
+            String id = RecordEvents.eventId(record, vmName);
+            OffsetDateTime time = OffsetDateTime.parse(record.get("ObservedAt").asText());
+            JsonNode vm = record.path("Vm");
+            String resourceId = vm.hasNonNull("ResourceId") ? vm.get("ResourceId").asText() : null;
+            String name = vm.hasNonNull("Name") ? vm.get("Name").asText() : vmName;
+            if (schema == EventSchema.EVENT_GRID) {
+                EventGridEvent event = new EventGridEvent(resourceId != null ? resourceId : name, "ScheduledEvent",
+                        BinaryData.fromString(recordJson), "1.0");
+                event.setId(id);
+                event.setEventTime(time);
+                return event;
+            }
+            CloudEvent event = new CloudEvent(resourceId != null ? resourceId : "/scheduled-events-agent/" + name,
+                    "ScheduledEvent", BinaryData.fromString(recordJson), CloudEventDataFormat.JSON,
+                    "application/json");
+            event.setId(id);
+            event.setTime(time);
+            event.setSubject(name != null ? name : resourceId);
+            return event;
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void anEventOfTheOtherSchemaIsRefusedForGoodAndNotSent() {
+        WireEvent cloudEvent = new RecordEvents(EventSchema.CLOUD_EVENTS, "ScheduledEvent", "", "")
+                .toEvent(record("F020BA2E-3BC0-4C40-A10B-86575A9EABD5", "Scheduled"));
+
+        Exception failure = assertThrows(CamelExecutionException.class,
+                () -> producer.sendBody(uri(keyOption() + "&schema=eventgrid"), List.of(cloudEvent)));
+
+        PermanentDeliveryException permanent = assertInstanceOf(PermanentDeliveryException.class, failure.getCause());
+        assertTrue(permanent.getMessage().contains("schema"), permanent.getMessage());
+        assertTrue(topic.requests().isEmpty());
+    }
+
+    @Test
+    void aRedirectIsNotFollowedAndIsPermanent() {
+        topic.answerNext(307, 1);
+
+        Exception failure = assertThrows(CamelExecutionException.class,
+                () -> producer.sendBody(uri(keyOption() + "&schema=eventgrid"), eventFor("Scheduled")));
+
+        PermanentDeliveryException permanent = assertInstanceOf(PermanentDeliveryException.class, failure.getCause());
+        assertTrue(permanent.getMessage().contains("307"), permanent.getMessage());
+        assertTrue(permanent.getMessage().contains("agent.eventgrid.endpoint"), permanent.getMessage());
+        assertEquals(1, topic.requests().size());
+    }
+
+    @Test
+    void aKeyWithALineBreakStopsTheProducerWithoutShowingIt() {
+        EventGridEndpoint endpoint = camel.getEndpoint(uri("schema=eventgrid"), EventGridEndpoint.class);
+        endpoint.setAccessKey(KEY.substring(0, 20) + "\n" + KEY.substring(20));
+
+        Exception failure = assertThrows(Exception.class, () -> endpoint.createProducer().start());
+        assertTrue(failure.getMessage().contains("control character"), failure.getMessage());
+        assertFalse(failure.getMessage().contains(KEY.substring(0, 20)), failure.getMessage());
+    }
+
+    @Test
+    void sdkOptionsOfTheWrongTypeAreRefusedAtStart() {
+        camel.getRegistry().bind("notACredential", "text");
+        EventGridEndpoint endpoint = camel.getEndpoint(uri("credentialType=TOKEN_CREDENTIAL"
+                + "&tokenCredential=#notACredential"), EventGridEndpoint.class);
+
+        Exception failure = assertThrows(Exception.class, () -> endpoint.createProducer().start());
+        assertTrue(failure.getMessage().contains("TokenCredential"), failure.getMessage());
     }
 
     @Test

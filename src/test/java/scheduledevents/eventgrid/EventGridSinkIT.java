@@ -555,6 +555,66 @@ class EventGridSinkIT {
         assertFalse(agent.output().contains("mi-token-for-test"), "the token is not logged");
     }
 
+    /**
+     * The point of the sink's own HTTPS publishing: with a key or a SAS token, a publish loads no class of the Azure
+     * SDK (azure-core, Reactor, MSAL) and not the JDK's java.net.http client (about 25-29 MB RSS and 1,900 classes
+     * when it did). The JVM's own class-loading log of the packaged agent, from start to SIGTERM, says so.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"key,eventgrid", "sas,cloudevents"})
+    void aPublishWithAKeyOrSasTokenLoadsNothingOfTheAzureSdk(String auth, String schema) throws Exception {
+        TestTopic topic = topic(0);
+        Path classLog = dir.resolve("classes.log");
+        Map<String, String> env = env(topic, schema);
+        env.put("AGENT_EVENTGRID_AUTH", auth);
+        env.put("JAVA_TOOL_OPTIONS", TestTls.get().javaToolOptions() + " -Xlog:class+load=info:file=" + classLog);
+        AgentJar agent = agent(env);
+        SimEvent scheduled = reboot(EVENT_ID);
+
+        imds.setEvents(List.of(scheduled));
+        topic.await(r -> has(arrived(r, schema), "Scheduled"), WAIT, "Scheduled");
+        imds.setEvents(List.of(scheduled.started()));
+        topic.await(r -> has(arrived(r, schema), "Started"), WAIT, "Started");
+        agent.stop();
+
+        TestTopic.Request request = topic.requests().get(0);
+        assertEquals(auth.equals("key") ? KEY : null, request.header("aeg-sas-key"));
+        assertEquals(auth.equals("sas"), request.header("aeg-sas-token") != null);
+        List<String> loaded = Files.readAllLines(classLog);
+        assertTrue(loaded.stream().anyMatch(l -> l.contains(" scheduledevents.eventgrid.HttpsPublisher ")),
+                "the log names the classes loaded, the sink's own publisher among them");
+        List<String> sdk = loaded.stream().filter(l -> l.matches(".*\\] (com\\.azure\\.|reactor\\.|"
+                + "com\\.microsoft\\.aad\\.|java\\.net\\.http\\.|jdk\\.internal\\.net\\.http\\.).*")).toList();
+        assertEquals(List.of(), sdk.subList(0, Math.min(20, sdk.size())), sdk.size() + " classes of the SDK or the "
+                + "JDK's HttpClient loaded");
+        assertNoSecretIn(agent);
+    }
+
+    @Test
+    void aProxySetTheJvmWayCarriesAPublishWithAKey() throws Exception {
+        TestTopic topic = topic(0);
+        TestProxy proxy = new TestProxy().start();
+        closeLast.add(proxy);
+        Map<String, String> env = env(topic, "eventgrid");
+        // the topic by a name only the proxy resolves (in the test certificate too): the JDK's default proxy
+        // selector, which the sink's own publishing uses, never proxies localhost or 127.*; IMDS never uses a proxy
+        env.put("AGENT_EVENTGRID_ENDPOINT", "https://" + TestProxy.LOOPBACK_NAME + ":" + topic.port() + "/api/events");
+        env.put("JAVA_TOOL_OPTIONS", TestTls.get().javaToolOptions() + " -Dhttps.proxyHost=127.0.0.1"
+                + " -Dhttps.proxyPort=" + proxy.port() + " -Dhttp.nonProxyHosts=127.0.0.1");
+        AgentJar agent = agent(env);
+
+        imds.setEvents(List.of(reboot(EVENT_ID)));
+        topic.await(r -> has(arrived(r, "eventgrid"), "Scheduled"), WAIT, "Scheduled");
+        agent.stop();
+
+        assertEquals(List.of(TestProxy.LOOPBACK_NAME + ":" + topic.port()), proxy.connects().stream().distinct()
+                .toList(), "the publish went through the proxy, as a CONNECT tunnel (TLS end to end)");
+        assertEquals(KEY, topic.requests().get(0).header("aeg-sas-key"));
+        assertEquals(List.of("Scheduled"), arrived(topic.requests(), "eventgrid").stream().map(Arrived::status)
+                .toList());
+        assertNoSecretIn(agent);
+    }
+
     @Test
     void enabledWithoutEndpointStopsStartUpWithOneLine() throws Exception {
         TestTopic topic = topic(0);

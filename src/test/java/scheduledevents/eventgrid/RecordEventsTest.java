@@ -1,10 +1,10 @@
 package scheduledevents.eventgrid;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.azure.core.models.CloudEvent;
-import com.azure.messaging.eventgrid.EventGridEvent;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -12,7 +12,7 @@ class RecordEventsTest {
     private final RecordEvents events = new RecordEvents(EventSchema.EVENT_GRID, "ScheduledEvent", "", "");
 
     private String id(String record) {
-        return ((EventGridEvent) events.toEvent(record)).getId();
+        return events.toEvent(record).text("id");
     }
 
     @Test
@@ -39,6 +39,19 @@ class RecordEventsTest {
     }
 
     @Test
+    void theEventIsOfNoClassOfTheAzureSdk() {
+        String record = EventGridComponentTest.record("F020BA2E-3BC0-4C40-A10B-86575A9EABD5", "Scheduled");
+        for (EventSchema schema : EventSchema.values()) {
+            WireEvent event = new RecordEvents(schema, "ScheduledEvent", "", "").toEvent(record);
+            assertEquals(schema, event.schema());
+            assertEquals(com.fasterxml.jackson.databind.node.ObjectNode.class, event.json().getClass());
+            event.json().fields().forEachRemaining(field -> assertTrue(field.getValue().getClass().getName()
+                    .startsWith("com.fasterxml.jackson."), field.getKey()));
+            assertFalse(event.toString().contains("myvm"), "no record content in toString: " + event);
+        }
+    }
+
+    @Test
     void knownUuidV5Vector() {
         // RFC 4122 DNS namespace, name "python.org": 886313e1-3b8a-5372-9b90-0c9aee199e5d
         assertEquals("886313e1-3b8a-5372-9b90-0c9aee199e5d", RecordEvents.nameUuidV5(
@@ -48,10 +61,12 @@ class RecordEventsTest {
     @Test
     void withoutVmIdentityTheSubjectIsTheConfiguredNameOrAFixedWord() {
         String bare = "{\"EventId\":\"x\",\"EventStatus\":\"Scheduled\",\"Vm\":null}";
-        assertEquals("myvm", ((EventGridEvent) new RecordEvents(EventSchema.EVENT_GRID, "T", "", "myvm")
-                .toEvent(bare)).getSubject());
-        assertEquals("unknown-vm", ((EventGridEvent) events.toEvent(bare)).getSubject());
-        assertEquals("fixed", ((CloudEvent) new RecordEvents(EventSchema.CLOUD_EVENTS, "T", "fixed", "")
-                .toEvent(bare)).getSubject());
+        assertEquals("myvm", new RecordEvents(EventSchema.EVENT_GRID, "T", "", "myvm").toEvent(bare)
+                .text("subject"));
+        assertEquals("unknown-vm", events.toEvent(bare).text("subject"));
+        assertEquals("fixed", new RecordEvents(EventSchema.CLOUD_EVENTS, "T", "fixed", "").toEvent(bare)
+                .text("subject"));
+        assertEquals("/scheduled-events-agent/unknown-vm", new RecordEvents(EventSchema.CLOUD_EVENTS, "T", "", "")
+                .toEvent(bare).text("source"));
     }
 }

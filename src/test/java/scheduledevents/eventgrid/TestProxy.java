@@ -16,6 +16,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * bytes both ways (TLS stays end to end, between client and topic). Records each CONNECT's target.
  */
 final class TestProxy implements AutoCloseable {
+    /**
+     * A name that only this proxy knows, as a company's proxy resolves names the VM cannot: it tunnels to loopback.
+     * For a client whose proxy selector never proxies loopback names (the JDK's default one: localhost, 127.*).
+     */
+    static final String LOOPBACK_NAME = "eventgrid-topic.test";
+
     private final List<String> connects = new CopyOnWriteArrayList<>();
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private ServerSocket server;
@@ -58,7 +64,8 @@ final class TestProxy implements AutoCloseable {
             }
             connects.add(requestLine[1]);
             String[] target = requestLine[1].split(":");
-            Socket upstream = new Socket(target[0], Integer.parseInt(target[1]));
+            Socket upstream = new Socket(target[0].equals(LOOPBACK_NAME) ? "127.0.0.1" : target[0],
+                    Integer.parseInt(target[1]));
             sockets.add(upstream);
             client.getOutputStream().write("HTTP/1.1 200 Connection Established\r\n\r\n"
                     .getBytes(StandardCharsets.US_ASCII));

@@ -13,7 +13,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * A self-signed certificate for 127.0.0.1/localhost, made once per JVM with the JDK's keytool (so no private key is
+ * A self-signed certificate for 127.0.0.1/localhost (and {@link TestProxy#LOOPBACK_NAME}), made once per JVM with the JDK's keytool (so no private key is
  * committed), as a server keystore and, separately, a truststore holding only the certificate: what a user with a
  * private CA hands the agent with {@code -Djavax.net.ssl.trustStore=...}.
  */
@@ -29,7 +29,7 @@ final class TestTls {
         trustStore = dir.resolve("trust.p12");
         Path cert = dir.resolve("topic.crt");
         keytool("-genkeypair", "-alias", "topic", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
-                "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-storetype", "PKCS12",
+                "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost,dns:" + TestProxy.LOOPBACK_NAME, "-storetype", "PKCS12",
                 "-keystore", keyStore.toString(), "-storepass", PASSWORD, "-keypass", PASSWORD);
         keytool("-exportcert", "-alias", "topic", "-keystore", keyStore.toString(), "-storepass", PASSWORD,
                 "-rfc", "-file", cert.toString());
