@@ -541,8 +541,7 @@ class EventGridSinkIT {
         // the topic as "localhost" (in the test certificate too), the token endpoint as 127.0.0.1, which is exempted
         // as a VM exempts 169.254.169.254; the proxy settings are azure-core's: here the JVM's
         env.put("AGENT_EVENTGRID_ENDPOINT", "https://localhost:" + topic.port() + "/api/events");
-        env.put("JAVA_TOOL_OPTIONS", TestTls.get().javaToolOptions() + " -Dhttps.proxyHost=127.0.0.1"
-                + " -Dhttps.proxyPort=" + proxy.port() + " -Dhttp.nonProxyHosts=127.0.0.1");
+        env.put("JAVA_TOOL_OPTIONS", trustAndProxy(proxy));
         AgentJar agent = agent(env);
 
         imds.setEvents(List.of(reboot(EVENT_ID)));
@@ -602,8 +601,7 @@ class EventGridSinkIT {
         // the topic by a name only the proxy resolves (in the test certificate too): the JDK's default proxy
         // selector, which the sink's own publishing uses, never proxies localhost or 127.*; IMDS never uses a proxy
         env.put("AGENT_EVENTGRID_ENDPOINT", "https://" + TestProxy.LOOPBACK_NAME + ":" + topic.port() + "/api/events");
-        env.put("JAVA_TOOL_OPTIONS", TestTls.get().javaToolOptions() + " -Dhttps.proxyHost=127.0.0.1"
-                + " -Dhttps.proxyPort=" + proxy.port() + " -Dhttp.nonProxyHosts=127.0.0.1");
+        env.put("JAVA_TOOL_OPTIONS", trustAndProxy(proxy));
         AgentJar agent = agent(env);
 
         imds.setEvents(List.of(reboot(EVENT_ID)));
@@ -635,6 +633,12 @@ class EventGridSinkIT {
         assertFalse(agent.stderr().contains("Exception"), agent.stderr());
         assertNoSecretIn(agent);
         assertTrue(topic.requests().isEmpty());
+    }
+
+    /** The test trust store, and the proxy set the JVM way, with loopback (the token endpoint's) exempted. */
+    private static String trustAndProxy(TestProxy proxy) {
+        return TestTls.get().javaToolOptions() + " -Dhttps.proxyHost=127.0.0.1 -Dhttps.proxyPort=" + proxy.port()
+                + " -Dhttp.nonProxyHosts=127.0.0.1";
     }
 
     private static long count(Path queue) {
