@@ -9,13 +9,16 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The shared IMDS fixtures, read in place from {@code ../shared/fixtures/imds/} relative to the project root
- * (surefire runs in the Maven basedir); they are never copied into the project.
+ * The IMDS fixtures in {@code src/test/resources/fixtures/imds/} (real shapes and quirks, and {@code malformed/}
+ * bad input; facts in its README), read in place relative to the project root (surefire runs in the Maven basedir),
+ * so that a clone of this repository alone runs every test.
  */
 public final class Fixtures {
     public static final Path PROJECT_ROOT = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize();
-    public static final Path IMDS = PROJECT_ROOT.resolve("../shared/fixtures/imds").normalize();
+    public static final Path IMDS = PROJECT_ROOT.resolve("src/test/resources/fixtures/imds");
     public static final Path MALFORMED = IMDS.resolve("malformed");
+    /** Event Grid payloads: published records, webhook deliveries, the platform topic, hostile input. */
+    public static final Path EVENTGRID = PROJECT_ROOT.resolve("src/test/resources/fixtures/eventgrid");
 
     private Fixtures() {
     }

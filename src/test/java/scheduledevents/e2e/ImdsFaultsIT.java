@@ -1,5 +1,6 @@
 package scheduledevents.e2e;
 
+import scheduledevents.Fixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * document.
  */
 class ImdsFaultsIT extends AgainstSimulator {
-    private static final Path MALFORMED = Path.of("../shared/fixtures/imds/malformed");
+    private static final Path MALFORMED = Fixtures.MALFORMED;
 
 
     @Test

@@ -1,5 +1,6 @@
 package scheduledevents.notify;
 
+import scheduledevents.Fixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,7 +32,7 @@ import scheduledevents.simulator.SimEvent;
 
 /** The mail sink's route (routes/43-sink-mail.yaml) against a real SMTP server (GreenMail) and the IMDS simulator. */
 class MailSinkRouteTest {
-    static final Path INJECTION = Path.of("../shared/fixtures/imds/malformed/injection-attempt.json");
+    static final Path INJECTION = Fixtures.MALFORMED.resolve("injection-attempt.json");
 
     @TempDir
     Path state;
