@@ -2,9 +2,8 @@ package scheduledevents.respond;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,9 +28,10 @@ import scheduledevents.observability.AgentMetrics;
 /**
  * Runs the operator's hooks for an event: executables in {@code agent.hooks.dir} named after the event type
  * ({@code Freeze}, {@code Reboot.sh}, ...) or {@code all}, and {@code <type>.completed} / {@code all.completed} after
- * the event. Each gets the record as JSON on stdin and as EVENT_* / VM_* environment variables, a timeout that ends
- * before NotBefore, and has its output logged and its exit code recorded. A hook that is missing, not executable,
- * hangs or fails is reported and never stops the agent.
+ * the event. Each gets the record as JSON on stdin and as EVENT_* / VM_* environment variables (each cut to
+ * {@value #MAX_VARIABLE_BYTES} bytes), a deadline that ends before NotBefore, and has its output logged (bounded, see
+ * {@link HookOutput}) and its exit code recorded. A hook that is missing, not executable, hangs, does not read stdin,
+ * floods its output or fails is reported and never stops the agent nor holds the stage past its deadline.
  */
 public class HookRunner {
     private static final Logger LOG = LoggerFactory.getLogger(HookRunner.class);
@@ -40,7 +40,10 @@ public class HookRunner {
             Pattern.CASE_INSENSITIVE);
     private static final java.util.Set<String> HOOK_NAMES =
             java.util.Set.of("freeze", "reboot", "redeploy", "preempt", "terminate", "all");
-    private static final int MAX_LOGGED_LINES = 100;
+    // Linux refuses to start a program given one variable over 128 KiB (E2BIG), or all together over a quarter of the
+    // stack limit (2 MiB by default, 128 KiB at least): 12 variables of at most 4 KiB each stay far below both
+    static final int MAX_VARIABLE_BYTES = 4096;
+    static final String CUT_MARKER = "...[cut: full record on stdin]";
     private static final Duration MARGIN_BEFORE_START = Duration.ofSeconds(1);
 
     private final Path dir;
@@ -124,13 +127,12 @@ public class HookRunner {
         Instant started = clock.instant();
         try {
             Process process = builder.start();
-            try (OutputStream stdin = process.getOutputStream()) {
-                stdin.write(recordJson.getBytes(StandardCharsets.UTF_8));
-            } catch (IOException hookClosedStdin) {
-                // a hook that does not read stdin may close it: not an error
-            }
+            // On their own threads: a record over the pipe's buffer blocks until the hook reads it, output until the
+            // agent reads it; neither may hold this thread past the deadline
+            writeStdin(process, recordJson, name);
             Thread output = logOutput(process, name);
             if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+                // its children too (a script's sleep, curl, ...): they hold its pipes and would live on
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
                 output.join(1000);
@@ -150,8 +152,8 @@ public class HookRunner {
             LOG.error("Hook {} for event {} exited {} after {} ms", name, eventId, exit, ms);
             metrics.hook(name, "failed");
             return false;
-        } catch (IOException e) {
-            LOG.error("Hook {} for event {} could not start: {}", name, eventId, e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            LOG.error("Hook {} for event {} could not start: {}", name, eventId, UntrustedText.forLog(e.getMessage()));
             metrics.hook(name, "failed");
             return false;
         } catch (InterruptedException e) {
@@ -175,37 +177,69 @@ public class HookRunner {
     private static void environment(Map<String, String> env, JsonNode record) {
         // The agent's own settings may hold secrets (keys, passwords): a hook does not need them
         env.keySet().removeIf(k -> k.startsWith("AGENT_"));
-        env.put("EVENT_ID", record.path("EventId").asText());
-        env.put("EVENT_TYPE", record.path("EventType").asText());
-        env.put("EVENT_STATUS", record.path("EventStatus").asText());
-        env.put("EVENT_NOT_BEFORE", record.path("NotBeforeUtc").isNull() ? "" : record.path("NotBeforeUtc").asText());
-        env.put("EVENT_NOTICE_SECONDS", record.path("NoticeSeconds").isNull() ? "" : record.path("NoticeSeconds").asText());
-        env.put("EVENT_DURATION_SECONDS", record.path("DurationInSeconds").isNull() ? ""
+        put(env, "EVENT_ID", record.path("EventId").asText());
+        put(env, "EVENT_TYPE", record.path("EventType").asText());
+        put(env, "EVENT_STATUS", record.path("EventStatus").asText());
+        put(env, "EVENT_NOT_BEFORE", record.path("NotBeforeUtc").isNull() ? "" : record.path("NotBeforeUtc").asText());
+        put(env, "EVENT_NOTICE_SECONDS", record.path("NoticeSeconds").isNull() ? ""
+                : record.path("NoticeSeconds").asText());
+        put(env, "EVENT_DURATION_SECONDS", record.path("DurationInSeconds").isNull() ? ""
                 : record.path("DurationInSeconds").asText());
-        env.put("EVENT_SOURCE", record.path("EventSource").asText(""));
-        env.put("EVENT_DESCRIPTION", record.path("Description").asText(""));
+        put(env, "EVENT_SOURCE", record.path("EventSource").asText(""));
+        put(env, "EVENT_DESCRIPTION", record.path("Description").asText(""));
         List<String> resources = new ArrayList<>();
         record.path("Resources").forEach(r -> resources.add(r.asText()));
-        env.put("EVENT_RESOURCES", String.join(",", resources));
+        put(env, "EVENT_RESOURCES", String.join(",", resources));
         JsonNode vm = record.path("Vm");
-        env.put("VM_NAME", vm.path("Name").asText(""));
-        env.put("VM_RESOURCE_ID", vm.path("ResourceId").asText(""));
-        env.put("VM_ID", vm.path("VmId").asText(""));
+        put(env, "VM_NAME", vm.path("Name").asText(""));
+        put(env, "VM_RESOURCE_ID", vm.path("ResourceId").asText(""));
+        put(env, "VM_ID", vm.path("VmId").asText(""));
+    }
+
+    /**
+     * A value as an environment can hold it: without NUL (which ends a C string, and which Java refuses) and at
+     * most {@value #MAX_VARIABLE_BYTES} bytes of UTF-8, cut between characters and marked; stdin has it whole.
+     */
+    static String variable(String value) {
+        String text = value.indexOf('\0') < 0 ? value : value.replace("\0", "");
+        if (text.length() * 3L <= MAX_VARIABLE_BYTES
+                || text.getBytes(StandardCharsets.UTF_8).length <= MAX_VARIABLE_BYTES) {
+            return text;
+        }
+        int room = MAX_VARIABLE_BYTES - CUT_MARKER.length();
+        int end = 0;
+        for (int bytes = 0; end < text.length(); ) {
+            int codePoint = text.codePointAt(end);
+            int size = codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
+            if (bytes + size > room) {
+                break;
+            }
+            bytes += size;
+            end += Character.charCount(codePoint);
+        }
+        return text.substring(0, end) + CUT_MARKER;
+    }
+
+    private static void put(Map<String, String> env, String name, String value) {
+        env.put(name, variable(value));
+    }
+
+    private static void writeStdin(Process process, String recordJson, String name) {
+        Thread writer = new Thread(() -> {
+            try (OutputStream stdin = process.getOutputStream()) {
+                stdin.write(recordJson.getBytes(StandardCharsets.UTF_8));
+            } catch (IOException closedOrStopped) {
+                // a hook need not read stdin: it closed it, exited or was stopped at its deadline
+            }
+        }, "hook-stdin-" + name.toLowerCase(Locale.ROOT));
+        writer.setDaemon(true);
+        writer.start();
     }
 
     private static Thread logOutput(Process process, String name) {
         Thread reader = new Thread(() -> {
-            try (BufferedReader lines = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                int n = 0;
-                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                    if (++n <= MAX_LOGGED_LINES) {
-                        LOG.info("hook {}: {}", name, UntrustedText.forLog(line));
-                    }
-                }
-                if (n > MAX_LOGGED_LINES) {
-                    LOG.info("hook {}: ({} more lines not logged)", name, n - MAX_LOGGED_LINES);
-                }
+            try (InputStream output = process.getInputStream()) {
+                HookOutput.drain(output, line -> LOG.info("hook {}: {}", name, line));
             } catch (IOException ended) {
                 // the process was stopped
             }

@@ -48,9 +48,11 @@ final class AgentProcess implements AutoCloseable {
         try {
             Files.createDirectories(workDir);
             int port = freePort();
-            // The container's JVM flags (see Dockerfile): C1 only also makes the many starts of this suite quicker
+            // The container's JVM flags (see Dockerfile): C1 only also makes the many starts of this suite quicker;
+            // out of memory, the agent exits, as in production, saying so on stderr
             List<String> command = new ArrayList<>(List.of(javaBin(), "-XX:+UseSerialGC", "-Xmx64m",
-                    "-XX:TieredStopAtLevel=1", "-jar", JAR.toString()));
+                    "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError", "-XX:+DisplayVMOutputToStderr",
+                    "-jar", JAR.toString()));
             command.addAll(List.of(args));
             ProcessBuilder builder = new ProcessBuilder(command);
             Map<String, String> environment = builder.environment();

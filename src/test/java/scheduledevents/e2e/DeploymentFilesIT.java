@@ -42,6 +42,29 @@ class DeploymentFilesIT extends AgainstSimulator {
     }
 
     @Test
+    void outOfMemoryTheAgentExitsSayingSoOnStderrNotOnTheRecordStream() throws Exception {
+        // The JVM writes "Terminating due to java.lang.OutOfMemoryError" through its own console, stdout by default
+        List<String> command = new ArrayList<>();
+        for (String part : entrypoint()) {
+            if (part.equals("-jar")) {
+                command.addAll(List.of("-Xms2m", "-Xmx2m")); // too small to start: out of memory at once
+            }
+            command.add(part.equals("java") ? AgentProcess.javaBin()
+                    : part.equals(IMAGE_JAR) ? AgentProcess.JAR.toAbsolutePath().toString() : part);
+        }
+        command.add("--once");
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(E2E.env(imds, dir));
+        Path stdout = dir.resolve("oom.stdout");
+        Path stderr = dir.resolve("oom.stderr");
+        Process process = builder.redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+        assertEquals(3, process.waitFor(), "ExitOnOutOfMemoryError's exit code");
+        assertTrue(Files.readString(stderr).contains("Terminating due to java.lang.OutOfMemoryError"),
+                Files.readString(stderr));
+        assertEquals("", Files.readString(stdout));
+    }
+
+    @Test
     void theSystemdUnitRunsTheSameCommandAsTheContainer() throws Exception {
         String unit = Files.readString(Path.of("deploy/scheduled-events-agent.service"));
         Matcher exec = Pattern.compile("(?m)^ExecStart=(.*)$").matcher(unit);

@@ -111,6 +111,81 @@ class RespondIT extends AgainstSimulator {
     }
 
     @Test
+    void aHookThatFloodsItsOutputIsLoggedBoundedAndTheAgentKeepsWorking() throws Exception {
+        // 300 MB without a newline, in the agent's production heap (-Xmx64m, exit on out-of-memory: AgentProcess)
+        hook("Preempt", "#!/bin/sh\necho \"$EVENT_ID\" >> \"$HOOK_OUT/runs.log\"\n"
+                + "head -c 300000000 /dev/zero | tr '\\0' a\n");
+        Map<String, String> env = env("after-hooks");
+        E2E.setEvents(imds, SimEvent.scheduled(ID, "Preempt", Instant.now().plusSeconds(900), "myvm"));
+        try (AgentProcess agent = AgentProcess.start(dir, env)) {
+            await("the hook's end, or the agent's", Duration.ofSeconds(90),
+                    () -> !agent.isAlive() || approved().contains(ID)
+                            && agent.stderr().contains("hook Preempt: 300000000 bytes of output in 1 lines"));
+            assertTrue(agent.isAlive(), "the agent died:\n" + agent.stdout() + agent.stderr());
+            assertTrue(agent.stderr().contains("Hook Preempt for event " + ID + " exited 0"), agent.stderr());
+            assertTrue(agent.stderr().contains("hook Preempt: " + "a".repeat(200) + "..."), "its beginning is logged");
+            assertTrue(agent.stderr().length() < 100_000, "the rest is not: " + agent.stderr().length() + " chars");
+            agent.stop();
+            assertTrue(!agent.stdout().contains("OutOfMemoryError"), "stdout carries records only");
+        }
+        // Marked done: a restart does not run it again
+        try (AgentProcess agent = AgentProcess.start(dir, env)) {
+            agent.awaitHealthy();
+            E2E.awaitMorePolls(imds, 10);
+            assertTrue(agent.isAlive());
+        }
+        assertEquals(List.of(ID), runs(), "the hook ran once");
+    }
+
+    @Test
+    void aHookThatDoesNotReadStdinIsStoppedAtItsDeadlineWithItsChildrenAndLaterHooksRun() throws Exception {
+        // The record (a 100,000-character Description) is over the pipe's buffer; the hook never reads stdin
+        hook("Reboot.sh", "#!/bin/sh\nsleep 60 &\necho $! > \"$HOOK_OUT/sleep.pid\"\nwait\n");
+        hook("Freeze.sh", RECORDING_HOOK);
+        Map<String, String> env = env("after-hooks");
+        env.put("AGENT_HOOKS_TIMEOUT", "2000");
+        Instant later = Instant.now().plusSeconds(900);
+        SimEvent deaf = new SimEvent("deaf-1", "Scheduled", "Reboot", "VirtualMachine", List.of("myvm"),
+                scheduledevents.simulator.NotBeforeFormat.RFC1123.format(later), "d".repeat(100_000), "Platform", -1);
+        E2E.setEvents(imds, deaf);
+        try (AgentProcess agent = AgentProcess.start(dir, env)) {
+            Path pidFile = out.resolve("sleep.pid");
+            await("the deaf hook started", Duration.ofSeconds(60), () -> Files.exists(pidFile));
+            // Queued behind it: an event whose hook would approve it
+            E2E.setEvents(imds, deaf, SimEvent.scheduled(ID, "Freeze", later, "myvm"));
+            await("the next event's hook and approval", Duration.ofSeconds(40), () -> approved().contains(ID));
+            assertTrue(agent.stderr().contains("Hook Reboot.sh for event deaf-1 did not finish within 2000 ms"),
+                    agent.stderr());
+            long sleepPid = Long.parseLong(Files.readString(pidFile).trim());
+            await("its child stopped too", Duration.ofSeconds(10),
+                    () -> ProcessHandle.of(sleepPid).map(p -> !p.isAlive()).orElse(true));
+            assertEquals(List.of(ID), approved(), "no approval after a hook that timed out");
+            assertEquals(List.of("Freeze.sh Freeze Scheduled " + ID), runs());
+        }
+    }
+
+    @Test
+    void aDescriptionOverTheEnvironmentsLimitStillRunsHooksWithTheWholeRecordOnStdin() throws Exception {
+        hook("Freeze.sh", RECORDING_HOOK);
+        String description = "Host update \u00e9\u20ac ".repeat(10_000); // 170,000 bytes: over 128 KiB
+        E2E.setEvents(imds, new SimEvent(ID, "Scheduled", "Freeze", "VirtualMachine", List.of("myvm"),
+                scheduledevents.simulator.NotBeforeFormat.RFC1123.format(Instant.now().plusSeconds(900)),
+                description, "Platform", -1));
+        try (AgentProcess agent = AgentProcess.start(dir, env("after-hooks"))) {
+            await("approval", Duration.ofSeconds(60), () -> approved().contains(ID));
+            assertTrue(agent.stderr().contains("Hook Freeze.sh for event " + ID + " exited 0"), agent.stderr());
+        }
+        JsonNode stdin = new ObjectMapper().readTree(out.resolve("Freeze.sh-Scheduled.json").toFile());
+        assertEquals(description, stdin.path("Description").asText(), "the whole record on stdin");
+        String variable = Files.readAllLines(out.resolve("Freeze.sh-Scheduled.env")).stream()
+                .filter(l -> l.startsWith("EVENT_DESCRIPTION=")).findFirst().orElseThrow()
+                .substring("EVENT_DESCRIPTION=".length());
+        assertTrue(variable.endsWith("...[cut: full record on stdin]"), variable);
+        assertTrue(description.startsWith(variable.substring(0, variable.length() - 30)), variable);
+        assertTrue(variable.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 4096, variable);
+    }
+
+    @Test
     void userOnlyApprovesUserEventsAtOnceAndNeverPlatformEvents() throws Exception {
         Instant later = Instant.now().plusSeconds(900);
         SimEvent user = new SimEvent("user-1", "Scheduled", "Reboot", "VirtualMachine", List.of("myvm"),

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -14,6 +15,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import scheduledevents.observability.AgentMetrics;
@@ -21,11 +24,15 @@ import scheduledevents.observability.AgentMetrics;
 class HookRunnerTest {
     private static final Instant NOW = Instant.parse("2026-11-25T16:00:00Z");
 
+    private final ObjectMapper json = new ObjectMapper();
+
     @TempDir
     Path dir;
 
+    private final AgentMetrics metrics = AgentMetrics.inMemory();
+
     private HookRunner runner(Duration timeout) {
-        return new HookRunner(dir, timeout, AgentMetrics.inMemory(), Clock.fixed(NOW, ZoneOffset.UTC));
+        return new HookRunner(dir, timeout, metrics, Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     private List<String> names(List<Path> hooks) {
@@ -66,7 +73,6 @@ class HookRunnerTest {
 
     @Test
     void theTimeoutEndsBeforeNotBeforeAndIsTheSettingWhenThereIsNone() throws IOException {
-        ObjectMapper json = new ObjectMapper();
         HookRunner runner = runner(Duration.ofMinutes(5));
         assertEquals(Duration.ofSeconds(29), runner.limitFor(json.readTree("{\"NotBeforeUtc\":\"2026-11-25T16:00:30Z\"}")));
         assertEquals(Duration.ofMinutes(5), runner.limitFor(json.readTree("{\"NotBeforeUtc\":\"2026-11-25T17:00:00Z\"}")));
@@ -83,6 +89,49 @@ class HookRunnerTest {
         Files.delete(dir.resolve("all.sh"));
         assertTrue(runner(Duration.ofSeconds(10)).run(record));
         assertTrue(runner(Duration.ofSeconds(10)).run(record.replace("Reboot", "Freeze")), "no hook is success");
+    }
+
+    @Test
+    void aHookThatDoesNotReadStdinCannotHoldTheRunPastItsDeadline() throws IOException {
+        // The record is over a pipe's buffer (64 KiB): writing it blocks until the hook reads, and this one never does
+        executable("Reboot.sh", "#!/bin/sh\nsleep 30\n");
+        String record = json.writeValueAsString(Map.of("EventId", "e1", "EventType", "Reboot",
+                "EventStatus", "Scheduled", "Description", "d".repeat(100_000)));
+        assertFalse(runner(Duration.ofSeconds(1)).run(record), "stopped at its deadline, not run to its end");
+        assertEquals(1.0, metrics.count("agent.hooks.runs", "hook", "Reboot.sh", "outcome", "timeout"));
+    }
+
+    @Test
+    void longFieldsAreCutInTheEnvironmentAndWholeOnStdin() throws IOException {
+        // Over Linux's 128 KiB for one variable: the hook could not even start if it were passed whole
+        executable("Freeze.sh", "#!/bin/sh\ncat > stdin.json\nprintf '%s' \"$EVENT_DESCRIPTION\" > description.txt\n"
+                + "printf '%s' \"$EVENT_RESOURCES\" > resources.txt\n");
+        String description = "Live migration \u00e9\u20ac\ud83d\ude80 ".repeat(7_000);
+        List<String> resources = IntStream.range(0, 2_000).mapToObj(i -> "vm-" + i).toList();
+        String record = json.writeValueAsString(Map.of("EventId", "e1", "EventType", "Freeze",
+                "EventStatus", "Scheduled", "Description", description, "Resources", resources));
+        assertTrue(runner(Duration.ofSeconds(10)).run(record), "the hook ran and exited 0");
+        assertEquals(description, json.readTree(dir.resolve("stdin.json").toFile()).path("Description").asText(),
+                "the whole record on stdin");
+        for (String file : List.of("description.txt", "resources.txt")) {
+            byte[] bytes = Files.readAllBytes(dir.resolve(file));
+            String value = new String(bytes, StandardCharsets.UTF_8);
+            assertTrue(bytes.length <= HookRunner.MAX_VARIABLE_BYTES, file + ": " + bytes.length + " bytes");
+            assertTrue(value.endsWith(HookRunner.CUT_MARKER), file);
+            String kept = value.substring(0, value.length() - HookRunner.CUT_MARKER.length());
+            assertTrue(kept.length() > 3_000, file + " keeps what fits");
+            assertTrue((file.startsWith("description") ? description : String.join(",", resources)).startsWith(kept),
+                    file + " is the value's beginning, cut between characters");
+        }
+    }
+
+    @Test
+    void aNulInAFieldDoesNotKeepTheHookFromRunning() throws IOException {
+        executable("Freeze.sh", "#!/bin/sh\nprintf '%s' \"$EVENT_DESCRIPTION\" > description.txt\n");
+        String record = json.writeValueAsString(Map.of("EventId", "e1", "EventType", "Freeze",
+                "EventStatus", "Scheduled", "Description", "before\u0000after"));
+        assertTrue(runner(Duration.ofSeconds(10)).run(record));
+        assertEquals("beforeafter", Files.readString(dir.resolve("description.txt")));
     }
 
     private void executable(String name, String script) throws IOException {
