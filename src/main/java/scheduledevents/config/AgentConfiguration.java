@@ -35,6 +35,7 @@ import scheduledevents.notify.Notifications;
 import scheduledevents.observability.AgentMetrics;
 import scheduledevents.observability.ImdsHealthCheck;
 import scheduledevents.observability.ObserveServer;
+import scheduledevents.observability.QueueHealthCheck;
 import scheduledevents.respond.AckPolicy;
 import scheduledevents.respond.Approvals;
 import scheduledevents.respond.Approver;
@@ -111,6 +112,9 @@ public class AgentConfiguration implements CamelConfiguration {
         ImdsHealthCheck health = new ImdsHealthCheck(poller.status(), settings.healthDownAfter(), clock);
         health.setCamelContext(context);
         registry.bind("imdsHealthCheck", health);
+        QueueHealthCheck queueHealth = new QueueHealthCheck(queues);
+        queueHealth.setCamelContext(context);
+        registry.bind("queueHealthCheck", queueHealth);
         if (settings.healthPort() > 0) {
             context.addService(new ObserveServer(settings.healthHost(), settings.healthPort(), context, meters));
         }
@@ -118,7 +122,10 @@ public class AgentConfiguration implements CamelConfiguration {
         context.addStartupListener(new StartupListener() {
             @Override
             public void onCamelContextStarting(CamelContext camel, boolean alreadyStarted) {
-                Optional.ofNullable(HealthCheckHelper.getHealthCheckRegistry(camel)).ifPresent(r -> r.register(health));
+                Optional.ofNullable(HealthCheckHelper.getHealthCheckRegistry(camel)).ifPresent(r -> {
+                    r.register(health);
+                    r.register(queueHealth);
+                });
             }
 
             @Override

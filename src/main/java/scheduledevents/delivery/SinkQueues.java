@@ -2,18 +2,24 @@ package scheduledevents.delivery;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Counter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import scheduledevents.events.TransitionRecord;
 import scheduledevents.observability.AgentMetrics;
+import scheduledevents.observability.OnceLog;
 import scheduledevents.state.DurableFiles;
 
 /**
@@ -22,14 +28,25 @@ import scheduledevents.state.DurableFiles;
  * A record is written to every sink's queue, durably, before the poll that found it finishes; each sink's route
  * consumes its own directory, so one sink being down never holds up another. Right after writing to a directory it
  * wakes that directory's consumer ({@link WakeUpScheduler}), which otherwise polls only now and then.
+ * <p>
+ * A record that cannot be written (a full disk) fails the enqueue with a {@link QueueWriteException}; the transitions
+ * route keeps the records and tries again on the next poll. Such an episode is logged once when it starts and once
+ * when records are queued again (not once a poll), counted per sink, and reported DOWN by the queue health check
+ * while it lasts ({@link #failingSince}).
  */
 public class SinkQueues {
+    private static final Logger LOG = LoggerFactory.getLogger(SinkQueues.class);
     private final Path queueRoot;
     private final List<String> sinks;
     private final Clock clock;
     private final ObjectMapper mapper = new ObjectMapper();
     private final AtomicLong sequence = new AtomicLong();
     private final Map<Path, Runnable> wakeUps = new ConcurrentHashMap<>();
+    private final Map<String, Counter> writeFailures = new HashMap<>();
+    private final OnceLog problems = new OnceLog(LOG);
+    private Instant failingSince;
+    private String problem;
+    private long failedWrites;
 
     public SinkQueues(Path stateDir, List<String> sinks, AgentMetrics metrics, Clock clock) {
         this.queueRoot = stateDir.resolve("queue");
@@ -37,6 +54,7 @@ public class SinkQueues {
         this.clock = clock;
         for (String sink : this.sinks) {
             metrics.queueDepth(sink, () -> depth(sink));
+            writeFailures.put(sink, metrics.queueWriteFailures(sink));
         }
     }
 
@@ -84,13 +102,51 @@ public class SinkQueues {
             try {
                 DurableFiles.writeAtomically(directory(sink).resolve(name), json);
             } catch (IOException e) {
-                // Fails the poll: the state is not advanced, so the transition is detected again next time
-                throw new UncheckedIOException("cannot queue record for sink " + sink + ": " + e.getMessage(), e);
+                throw failed(sink, e);
             }
             Runnable wakeUp = wakeUps.get(key(directory(sink)));
             if (wakeUp != null) {
                 wakeUp.run();
             }
+        }
+        recovered();
+    }
+
+    /**
+     * Since when records cannot be queued (the first failed write of the current episode), or null when the last
+     * write succeeded.
+     */
+    public synchronized Instant failingSince() {
+        return failingSince;
+    }
+
+    /** What the last failed write said (sink, folder, reason), or null when records are being queued. */
+    public synchronized String problem() {
+        return problem;
+    }
+
+    private synchronized QueueWriteException failed(String sink, IOException e) {
+        writeFailures.get(sink).increment();
+        failedWrites++;
+        if (failingSince == null) {
+            failingSince = clock.instant();
+        }
+        // The reason without the file name, which changes with every record: one line per episode, not per poll
+        String reason = e instanceof FileSystemException fs && fs.getReason() != null ? fs.getReason()
+                : e instanceof FileSystemException ? e.getClass().getSimpleName() : e.getMessage();
+        problem = "cannot queue records for sink " + sink + " in " + directory(sink) + ": " + reason;
+        problems.warn("C" + problem.substring(1)
+                + ". They are kept in memory and written again on every poll; health is DOWN until then");
+        return new QueueWriteException(problem, e);
+    }
+
+    private synchronized void recovered() {
+        if (failingSince != null) {
+            problems.reset();
+            LOG.info("Records are queued again, after {} failed writes since {}", failedWrites, failingSince);
+            failingSince = null;
+            problem = null;
+            failedWrites = 0;
         }
     }
 

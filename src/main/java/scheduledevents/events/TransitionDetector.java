@@ -1,5 +1,6 @@
 package scheduledevents.events;
 
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scheduledevents.imds.VmIdentity;
 import scheduledevents.observability.AgentMetrics;
+import scheduledevents.observability.OnceLog;
 import scheduledevents.state.EventStateStore;
 
 /**
@@ -21,9 +23,16 @@ import scheduledevents.state.EventStateStore;
  *
  * <p>All events are tracked whatever the scope, so that learning this VM's name late never looks like events
  * disappearing. Scope only decides which transitions become records.
+ *
+ * <p>When the records of a document could not all be queued (a full disk), {@link #notQueued} keeps them and takes
+ * the document as seen, in memory only: the next poll queues them again, before the records of what changed since,
+ * so a transition seen meanwhile is neither forgotten nor reported out of order. The state file is written by the
+ * next {@link #commit}, once every record is queued.
  */
 public class TransitionDetector {
     private static final Logger LOG = LoggerFactory.getLogger(TransitionDetector.class);
+    /** Records kept while the queues cannot be written; past this, the oldest go (about 1 KiB each). */
+    static final int MAX_NOT_QUEUED = 1000;
 
     private final EventStateStore store;
     private final Scope scope;
@@ -34,6 +43,11 @@ public class TransitionDetector {
     private Map<String, ScheduledEvent> last;
     private long lastIncarnation;
     private String lastText;
+    /** Records detected but not all queued: queued again, first, with the next document's. */
+    private List<TransitionRecord> notQueued = List.of();
+    /** {@code last} is ahead of the state file: a document was taken as seen without being committed. */
+    private boolean unsaved;
+    private final OnceLog saveProblems = new OnceLog(LOG);
 
     public TransitionDetector(EventStateStore store, Scope scope, Supplier<VmIdentity> identity, AgentMetrics metrics,
                               Clock clock) {
@@ -68,7 +82,7 @@ public class TransitionDetector {
         VmIdentity vm = identity.get();
         String vmName = vm.name();
         Map<String, ScheduledEvent> current = byKey(doc.events());
-        List<TransitionRecord> records = new ArrayList<>();
+        List<TransitionRecord> records = new ArrayList<>(notQueued);
         for (ScheduledEvent event : current.values()) {
             ScheduledEvent before = last.get(event.key());
             if (before == null || !before.hasStatus(event.eventStatus())) {
@@ -86,7 +100,7 @@ public class TransitionDetector {
             }
             emit(records, gone.withStatus(endOf(gone, now)), doc, now, vmName, vm);
         }
-        boolean changed = !next.equals(last) || doc.documentIncarnation() != lastIncarnation;
+        boolean changed = unsaved || !next.equals(last) || doc.documentIncarnation() != lastIncarnation;
         return new Transitions(List.copyOf(records), doc.documentIncarnation(), List.copyOf(next.values()), changed);
     }
 
@@ -95,16 +109,52 @@ public class TransitionDetector {
         commit(transitions, null);
     }
 
-    /** As {@link #commit(Transitions)}, remembering the document's text for {@link #isNew}. */
+    /**
+     * As {@link #commit(Transitions)}, remembering the document's text for {@link #isNew}. When the state file
+     * cannot be written (a full disk), the state is kept in memory and written on the next poll; that is logged
+     * once, not once a poll, and the records, all queued, are not sent again.
+     */
     public synchronized void commit(Transitions transitions, String documentText) {
-        lastText = documentText;
         // Counted here, not in detect(): a transition detected again after a crash is one transition
         transitions.records().forEach(r -> metrics.transition(r.eventType(), r.eventStatus()));
+        notQueued = List.of();
         if (transitions.stateChanged()) {
-            store.save(transitions.incarnation(), transitions.nextState());
             last = byKey(List.copyOf(transitions.nextState()));
             lastIncarnation = transitions.incarnation();
+            unsaved = true;
         }
+        if (unsaved) {
+            try {
+                store.save(lastIncarnation, last.values());
+            } catch (UncheckedIOException e) {
+                // the same document is not new until its state is saved: the next poll tries again
+                saveProblems.warn("Cannot save the state (" + e.getMessage() + "); trying again on every poll");
+                return;
+            }
+            unsaved = false;
+            if (saveProblems.reset()) {
+                LOG.info("State saved again");
+            }
+        }
+        lastText = documentText;
+    }
+
+    /**
+     * The fan-out could not queue every record of {@code transitions} (a full disk). Keeps the records, to be queued
+     * again first by the next {@link #detect}, and takes the document as seen, so that what changes meanwhile is
+     * compared with it. Nothing is written: the state file follows at the next commit.
+     */
+    public synchronized void notQueued(Transitions transitions) {
+        List<TransitionRecord> records = transitions.records();
+        if (records.size() > MAX_NOT_QUEUED) {
+            LOG.warn("{} records could not be queued for too long; the oldest {} are dropped",
+                    records.size(), records.size() - MAX_NOT_QUEUED);
+            records = records.subList(records.size() - MAX_NOT_QUEUED, records.size());
+        }
+        notQueued = List.copyOf(records);
+        last = byKey(List.copyOf(transitions.nextState()));
+        lastIncarnation = transitions.incarnation();
+        unsaved = true;
     }
 
     static String endOf(ScheduledEvent gone, Instant now) {

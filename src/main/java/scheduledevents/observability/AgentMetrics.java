@@ -90,6 +90,12 @@ public class AgentMetrics {
         registry.counter("agent.approvals", "outcome", outcome).increment();
     }
 
+    /** Failed writes of a record to the sink's queue (a full disk); registered at 0 so that it is always scraped. */
+    public Counter queueWriteFailures(String sink) {
+        return Counter.builder("agent.queue.write.failures").tag("sink", sink)
+                .description("records that could not be written to the sink's on-disk queue").register(registry);
+    }
+
     public void queueDepth(String sink, Supplier<Number> depth) {
         Gauge.builder("agent.sink.queue.depth", depth).tag("sink", sink)
                 .description("records waiting in the sink's on-disk queue").register(registry);

@@ -12,7 +12,8 @@ import java.nio.file.StandardOpenOption;
 /**
  * Writes that survive a kill -9 or a host crash half-way: the bytes go to a hidden temporary file beside the
  * target, are forced to disk, then renamed over the target, so a reader sees the old file or the new one, never
- * part of one. Hidden (leading dot) so that Camel's file consumer never picks up a temporary file.
+ * part of one. Hidden (leading dot) so that Camel's file consumer never picks up a temporary file. A write that
+ * fails (a full disk) removes its temporary file, so retrying it does not leave one more behind each time.
  */
 public final class DurableFiles {
     private DurableFiles() {
@@ -22,20 +23,34 @@ public final class DurableFiles {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = dir.resolve("." + target.getFileName() + ".tmp");
-        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer buffer = ByteBuffer.wrap(content);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
-            channel.force(true);
-        }
         try {
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer buffer = ByteBuffer.wrap(content);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+                channel.force(true);
+            }
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException | RuntimeException e) {
+            // A full disk fails every write: without this, each attempt would leave one more file behind
+            deleteQuietly(tmp, e);
+            throw e;
         }
         forceDirectory(dir);
+    }
+
+    private static void deleteQuietly(Path tmp, Exception failure) {
+        try {
+            Files.deleteIfExists(tmp);
+        } catch (IOException e) {
+            failure.addSuppressed(e);
+        }
     }
 
     /** Makes the rename itself durable; not every platform can open a directory, and then the rename must do. */

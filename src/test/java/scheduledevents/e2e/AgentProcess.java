@@ -173,6 +173,11 @@ final class AgentProcess implements AutoCloseable {
         return records;
     }
 
+    /** Lines of {@code file} written in full so far: a reader may catch the agent half-way through appending one. */
+    static long completeLines(Path file) {
+        return read(file).chars().filter(c -> c == '\n').count();
+    }
+
     /** "eventid/Status" per record, in order. */
     static List<String> transitions(Path file) {
         return records(file).stream()

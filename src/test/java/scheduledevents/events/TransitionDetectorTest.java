@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Meter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -248,6 +249,83 @@ class TransitionDetectorTest {
         TransitionDetector afterRestart = detector(Scope.ALL);
         assertEquals(List.of(), afterRestart.detect(doc("03-freeze-started.json")).records());
         assertEquals(List.of("Completed"), statuses(afterRestart.detect(doc("04-empty-after.json")).records()));
+    }
+
+    // ---- records that could not be queued (a full disk) ----
+
+    @Test
+    void transitionsSeenWhileRecordsCannotBeQueuedAreQueuedAfterwardsAllAndInOrder() throws Exception {
+        TransitionDetector d = detector(Scope.ALL);
+        String scheduled = Fixtures.read("02-freeze-scheduled.json");
+        Transitions first = d.detect(parser.parse(scheduled));
+        d.notQueued(first); // the fan-out failed: the disk is full
+        assertTrue(d.isNew(scheduled), "the same document is looked at again on the next poll");
+        assertEquals(List.of("Scheduled"), statuses(d.detect(parser.parse(scheduled)).records()),
+                "and its record is queued again");
+        clock.set("2026-04-11T22:27:00Z");
+        Transitions second = d.detect(doc("03-freeze-started.json"));
+        assertEquals(List.of("Scheduled", "Started"), statuses(second.records()), "a transition seen meanwhile");
+        d.notQueued(second);
+        clock.set("2026-04-11T22:27:10Z");
+        String after = Fixtures.read("04-empty-after.json");
+        Transitions third = d.detect(parser.parse(after));
+        assertEquals(List.of("Scheduled", "Started", "Completed"), statuses(third.records()));
+        assertEquals("2026-04-11T22:00:00Z", third.records().get(0).observedAt(), "when it was seen, first");
+        assertEquals(0.0, metrics.count("agent.transitions", "type", "Freeze", "status", "Scheduled"),
+                "counted once queued");
+
+        d.commit(third, after); // queued at last
+        for (String status : List.of("Scheduled", "Started", "Completed")) {
+            assertEquals(1.0, metrics.count("agent.transitions", "type", "Freeze", "status", status), status);
+        }
+        assertFalse(d.isNew(after));
+        assertEquals(List.of(), d.detect(parser.parse(after)).records(), "nothing is queued a second time");
+        assertEquals(List.of(), detector(Scope.ALL).detect(parser.parse(after)).records(), "the state file was written");
+    }
+
+    @Test
+    void whatWasSeenButNotQueuedIsNotSavedSoARestartComparesWithWhatWasQueued() throws Exception {
+        TransitionDetector d = detector(Scope.ALL);
+        step(d, doc("02-freeze-scheduled.json"));
+        d.notQueued(d.detect(doc("03-freeze-started.json")));
+        // killed while the disk was full: the Started record was never queued, so it is reported after the restart
+        assertEquals(List.of("Started"), statuses(detector(Scope.ALL).detect(doc("03-freeze-started.json"))
+                .records()));
+    }
+
+    @Test
+    void recordsKeptWhileTheyCannotBeQueuedAreBounded() throws Exception {
+        TransitionDetector d = detector(Scope.ALL);
+        Transitions seen = d.detect(doc("02-freeze-scheduled.json"));
+        TransitionRecord record = seen.records().get(0);
+        List<TransitionRecord> many = new ArrayList<>();
+        for (int i = 0; i <= TransitionDetector.MAX_NOT_QUEUED; i++) {
+            many.add(record);
+        }
+        many.add(d.detect(doc("03-freeze-started.json")).records().get(0));
+        d.notQueued(new Transitions(many, seen.incarnation(), seen.nextState(), true));
+        List<TransitionRecord> kept = d.detect(doc("02-freeze-scheduled.json")).records();
+        assertEquals(TransitionDetector.MAX_NOT_QUEUED, kept.size());
+        assertEquals("Started", kept.get(kept.size() - 1).eventStatus(), "the oldest are dropped, not the newest");
+    }
+
+    @Test
+    void aStateThatCannotBeSavedIsSavedOnALaterPollWithoutQueueingItsRecordsAgain() throws Exception {
+        Path blocker = Files.createDirectories(stateDir.resolve("last-document.json").resolve("blocker"));
+        TransitionDetector d = detector(Scope.ALL);
+        String scheduled = Fixtures.read("02-freeze-scheduled.json");
+        Transitions t = d.detect(parser.parse(scheduled));
+        d.commit(t, scheduled); // the state file cannot be replaced: a directory is in its place
+        assertTrue(d.isNew(scheduled), "not saved: the document is looked at again");
+        Transitions again = d.detect(parser.parse(scheduled));
+        assertEquals(List.of(), again.records(), "its record was queued: not again");
+        assertTrue(again.stateChanged(), "but the state is still to be saved");
+
+        Files.delete(blocker);
+        Files.delete(blocker.getParent());
+        d.commit(again, scheduled);
+        assertFalse(d.isNew(scheduled));
+        assertEquals(List.of(), detector(Scope.ALL).detect(parser.parse(scheduled)).records(), "saved");
     }
 
     // ---- incomplete documents ----

@@ -30,6 +30,20 @@ class DurableFilesTest {
     }
 
     @Test
+    void aWriteThatFailsLeavesNoTemporaryFile() throws Exception {
+        // A non-empty folder where the file should go: the bytes are written, the rename fails
+        Path target = Files.createDirectories(dir.resolve("f.json"));
+        Files.writeString(target.resolve("inside"), "x");
+        for (int attempt = 0; attempt < 3; attempt++) {
+            assertThrows(IOException.class,
+                    () -> DurableFiles.writeAtomically(target, "new".getBytes(StandardCharsets.UTF_8)));
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of("f.json"), files.map(p -> p.getFileName().toString()).toList());
+        }
+    }
+
+    @Test
     void requireWritableDirectoryCreatesItAndLeavesNoProbe() throws Exception {
         Path state = dir.resolve("new/state");
         assertDoesNotThrow(() -> DurableFiles.requireWritableDirectory(state));
