@@ -143,6 +143,19 @@ public final class ImdsSimulator implements AutoCloseable {
         state.addFault(new Fault.RawBody(body), count);
     }
 
+    /**
+     * The next {@code count} scheduledevents GETs answer 200 with the document, its body sent one byte every
+     * {@code interval} (real time) after the headers: an IMDS that stalls without ever going silent.
+     */
+    public void trickleNext(Duration interval, int count) {
+        state.addFault(new Fault.Trickle(interval), count);
+    }
+
+    /** Drops every fault still queued (scenario faults that fall due later still join): IMDS behaves again. */
+    public void clearFaults() {
+        state.clearFaults();
+    }
+
     /** Every request answered so far (all paths and methods), oldest first. */
     public List<RecordedRequest> requests() {
         return log.snapshot();
