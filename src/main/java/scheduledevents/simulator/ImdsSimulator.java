@@ -20,10 +20,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * with IMDS's checks (Metadata: true, no X-Forwarded-For, api-version present); anything else is 404.
  *
  * <p>Content comes from {@link #setEvents}, {@link #setDocument} or a {@link #play playing scenario}. Faults
- * ({@link #failNext}, {@link #delayNext}, {@link #serveRawNext}) are queued FIFO and apply only to
- * {@code GET /metadata/scheduledevents}; approvals and the compute endpoint are never faulted. All methods are
- * thread-safe. The injected {@link Clock} decides what the document looks like at each request, so tests can move
- * time forward without sleeping.
+ * ({@link #failNext}, {@link #delayNext}, {@link #serveRawNext}, {@link #trickleNext}) are queued FIFO and apply
+ * only to {@code GET /metadata/scheduledevents}; approvals and the compute endpoint are never faulted. All methods
+ * are thread-safe. The injected {@link Clock} decides what the document looks like at each request, so tests can
+ * move time forward without sleeping.
  */
 public final class ImdsSimulator implements AutoCloseable {
 

@@ -17,7 +17,8 @@ public record ScenarioFault(Double at, Integer status, String body, Long delayMs
         int kinds = (status != null ? 1 : 0) + (body != null ? 1 : 0) + (delayMs != null ? 1 : 0)
                 + (trickleMs != null ? 1 : 0);
         if (kinds != 1) {
-            throw new IllegalArgumentException("a fault needs exactly one of 'status', 'body', 'delayMs', 'trickleMs'");
+            throw new IllegalArgumentException(
+                    "a fault needs exactly one of 'status', 'body', 'delayMs', 'trickleMs'");
         }
         count = count == null ? 1 : count;
         if (count < 1) {

@@ -89,8 +89,8 @@ class FaultInjectionTest extends SimulatorOnLoopback {
         URI uri = URI.create(simulator.baseUrl());
         try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
             socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(("GET " + ImdsClient.EVENTS + " HTTP/1.1\r\nHost: x\r\nMetadata: true\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            String request = "GET " + ImdsClient.EVENTS + " HTTP/1.1\r\nHost: x\r\nMetadata: true\r\n\r\n";
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
             InputStream in = socket.getInputStream();
             String head = readHead(in);
             assertTrue(head.startsWith("HTTP/1.1 200"), head);
