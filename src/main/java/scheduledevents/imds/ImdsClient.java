@@ -1,5 +1,6 @@
 package scheduledevents.imds;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,7 +20,8 @@ import scheduledevents.events.UntrustedText;
 /**
  * Talks to IMDS the way Microsoft requires: header {@code Metadata: true}, never through a proxy (whatever
  * HTTP_PROXY or -Dhttp.proxyHost say: a proxy cannot reach 169.254.169.254 and IMDS rejects X-Forwarded-For),
- * never following redirects, with short timeouts, and within the shared {@link RequestBudget}.
+ * never following redirects, with short timeouts (each request ends at its deadline, even when IMDS sends a byte now
+ * and then: {@link RequestDeadline}), and within the shared {@link RequestBudget}.
  *
  * <p>A small class on the JDK's {@link HttpURLConnection} rather than camel-http: the poll, --once and approvals must
  * share the budget and the no-proxy rule. Not the JDK's newer {@code HttpClient}: that one sets up TLS (every trusted
@@ -88,61 +90,109 @@ public class ImdsClient {
         return URI.create(base.toString().replaceAll("/+$", "") + pathAndQuery);
     }
 
+    /**
+     * One request, ended at {@code requestTimeout} after it starts however IMDS behaves: the read timeout alone
+     * is per read, so {@link RequestDeadline} bounds the whole request, from connecting to the answer's last byte.
+     */
     private String send(String pathAndQuery, String jsonBody, Duration requestTimeout) throws ImdsException {
-        HttpURLConnection connection = null;
+        HttpURLConnection connection;
         try {
             connection = (HttpURLConnection) uri(pathAndQuery).toURL().openConnection(Proxy.NO_PROXY);
-            connection.setInstanceFollowRedirects(false);
-            connection.setUseCaches(false);
-            connection.setConnectTimeout(timeoutMillis(connectTimeout));
-            // IMDS answers in one piece: a read timeout of the request's budget bounds the whole answer closely enough
-            connection.setReadTimeout(timeoutMillis(requestTimeout));
-            connection.setRequestProperty("Metadata", "true");
-            if (jsonBody != null) {
-                byte[] bytes = jsonBody.getBytes(StandardCharsets.UTF_8);
-                connection.setRequestMethod("POST");
-                connection.setDoOutput(true);
-                connection.setRequestProperty("Content-Type", "application/json");
-                // Fixed-length streaming also stops HttpURLConnection from silently sending a POST twice
-                connection.setFixedLengthStreamingMode(bytes.length);
-                try (OutputStream out = connection.getOutputStream()) {
-                    out.write(bytes);
-                }
-            }
-            int status = connection.getResponseCode();
-            String body = readLimited(status < 400 ? connection.getInputStream() : connection.getErrorStream());
-            if (status != 200) {
-                throw new ImdsException(String.valueOf(status), "IMDS answered HTTP " + status + reason(status));
-            }
-            return body;
-        } catch (SocketTimeoutException e) {
-            throw new ImdsException("timeout", "IMDS did not answer within " + requestTimeout.toMillis() + " ms");
-        } catch (ConnectException e) {
-            throw new ImdsException("connection-refused", "cannot connect to IMDS at " + base);
         } catch (IOException e) {
-            if (connection != null) {
-                connection.disconnect(); // a half-read connection must not go back to the keep-alive cache
-            }
-            throw new ImdsException("io-error", "IMDS request failed: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " " + UntrustedText.forLog(e.getMessage())));
+            throw ioError(e);
         }
+        try (RequestDeadline deadline = RequestDeadline.start(connection, requestTimeout)) {
+            try {
+                return exchange(connection, jsonBody, requestTimeout, deadline);
+            } catch (SocketTimeoutException e) {
+                throw notAnswered(requestTimeout);
+            } catch (ConnectException e) {
+                throw deadline.wasCut() ? notAnswered(requestTimeout)
+                        : new ImdsException("connection-refused", "cannot connect to IMDS at " + base);
+            } catch (IOException | RuntimeException e) {
+                // Whatever a connection cut mid-read throws (it depends on where the read was), it is the deadline
+                if (deadline.wasCut()) {
+                    throw notAnswered(requestTimeout);
+                }
+                if (e instanceof RuntimeException unexpected) {
+                    throw unexpected;
+                }
+                connection.disconnect(); // a half-read connection must not go back to the keep-alive cache
+                throw ioError((IOException) e);
+            }
+        }
+    }
+
+    private String exchange(HttpURLConnection connection, String jsonBody, Duration requestTimeout,
+                            RequestDeadline deadline) throws IOException, ImdsException {
+        connection.setInstanceFollowRedirects(false);
+        connection.setUseCaches(false);
+        connection.setConnectTimeout(timeoutMillis(connectTimeout));
+        // Per read; the deadline bounds the whole request
+        connection.setReadTimeout(timeoutMillis(requestTimeout));
+        connection.setRequestProperty("Metadata", "true");
+        if (jsonBody != null) {
+            byte[] bytes = jsonBody.getBytes(StandardCharsets.UTF_8);
+            connection.setRequestMethod("POST");
+            connection.setDoOutput(true);
+            connection.setRequestProperty("Content-Type", "application/json");
+            // Fixed-length streaming also stops HttpURLConnection from silently sending a POST twice
+            connection.setFixedLengthStreamingMode(bytes.length);
+            try (OutputStream out = connection.getOutputStream()) {
+                out.write(bytes);
+            }
+        }
+        int status = connection.getResponseCode();
+        if (!deadline.answerStarted()) {
+            throw notAnswered(requestTimeout); // the watchdog cut the connection as the answer came
+        }
+        String body = readLimited(status < 400 ? connection.getInputStream() : connection.getErrorStream(),
+                connection, requestTimeout, deadline);
+        if (status != 200) {
+            throw new ImdsException(String.valueOf(status), "IMDS answered HTTP " + status + reason(status));
+        }
+        return body;
+    }
+
+    private static ImdsException ioError(IOException e) {
+        return new ImdsException("io-error", "IMDS request failed: " + e.getClass().getSimpleName()
+                + (e.getMessage() == null ? "" : " " + UntrustedText.forLog(e.getMessage())));
+    }
+
+    private static ImdsException notAnswered(Duration requestTimeout) {
+        return new ImdsException("timeout", "IMDS did not answer within " + requestTimeout.toMillis() + " ms");
     }
 
     private static int timeoutMillis(Duration timeout) {
         return (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
     }
 
-    /** Reads the whole answer (so the connection can be reused) up to a bound a hostile answer cannot pass. */
-    private static String readLimited(InputStream stream) throws IOException, ImdsException {
+    /**
+     * Reads the whole answer (so the connection can be reused) up to a bound a hostile answer cannot pass, and
+     * no longer than the deadline: each read returns as soon as any byte arrives, so a trickle is seen at once.
+     */
+    private static String readLimited(InputStream stream, HttpURLConnection connection, Duration requestTimeout,
+                                      RequestDeadline deadline) throws IOException, ImdsException {
         if (stream == null) {
             return "";
         }
         try (InputStream in = stream) {
-            byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
-            if (bytes.length > MAX_BODY_BYTES) {
-                throw new ImdsException("too-large", "IMDS answer exceeds " + MAX_BODY_BYTES + " bytes");
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            byte[] buffer = new byte[8192];
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                body.write(buffer, 0, n);
+                if (body.size() > MAX_BODY_BYTES) {
+                    connection.disconnect();
+                    throw new ImdsException("too-large", "IMDS answer exceeds " + MAX_BODY_BYTES + " bytes");
+                }
+                if (deadline.passed()) {
+                    connection.disconnect();
+                    throw new ImdsException("timeout", "IMDS was still sending its answer after "
+                            + requestTimeout.toMillis() + " ms; cut off");
+                }
             }
-            return new String(bytes, StandardCharsets.UTF_8);
+            return body.toString(StandardCharsets.UTF_8);
         }
     }
 

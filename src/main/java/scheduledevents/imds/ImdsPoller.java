@@ -15,7 +15,10 @@ import scheduledevents.observability.OnceLog;
  * process this tick. Never throws: IMDS being away is the normal state of a VM for a while, not an error to crash on.
  *
  * <p>Until the first success each request may take {@code firstTimeout}: after a VM has not asked for a day, IMDS
- * can take up to two minutes to switch Scheduled Events on, and that first call must be allowed to finish.
+ * can take up to two minutes to switch Scheduled Events on, and that first call must be allowed to finish. After
+ * that, {@code timeout}. Either is the whole request's deadline, from connecting to the answer's last byte (see
+ * {@link ImdsClient}): an IMDS that stalls, even one that sends a byte now and then, fails the poll at that point,
+ * and the failure counts from when the request was sent.
  */
 public class ImdsPoller {
     private static final Logger LOG = LoggerFactory.getLogger(ImdsPoller.class);
@@ -70,12 +73,14 @@ public class ImdsPoller {
         if (!client.budget().tryAcquire()) {
             return null;
         }
+        Instant sent = clock.instant();
+        status.started(sent);
         try {
             String body = client.scheduledEvents(status.lastSuccess() == null ? firstTimeout : timeout);
             succeeded();
             return body;
         } catch (ImdsException e) {
-            failed(e);
+            failed(e, sent);
             return null;
         }
     }
@@ -91,9 +96,9 @@ public class ImdsPoller {
         notBefore = Instant.MIN;
     }
 
-    private void failed(ImdsException e) {
+    private void failed(ImdsException e, Instant startedAt) {
         Instant now = clock.instant();
-        status.failed(now);
+        status.failed(startedAt);
         metrics.poll(e.status());
         metrics.pollError(e.status());
         consecutiveFailures++;

@@ -31,4 +31,16 @@ sealed interface Fault {
             }
         }
     }
+
+    /**
+     * Answer 200 with the document, but send its body one byte every {@code interval} (real time): headers at once,
+     * then a trickle that never lets a per-read timeout fire. Exercises an overall deadline on the whole answer.
+     */
+    record Trickle(Duration interval) implements Fault {
+        public Trickle {
+            if (interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("fault trickle interval must be positive: " + interval);
+            }
+        }
+    }
 }

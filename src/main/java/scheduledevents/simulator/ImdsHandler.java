@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -28,7 +29,12 @@ final class ImdsHandler implements HttpHandler {
     private final Clock clock;
     private final String computeJson;
 
-    private record Response(int status, String body) {
+    /** {@code trickle}: null to send the body at once, else the pause before each of its bytes. */
+    private record Response(int status, String body, Duration trickle) {
+        Response(int status, String body) {
+            this(status, body, null);
+        }
+
         static Response error(int status, String message) {
             return new Response(status, DocumentJson.error(message));
         }
@@ -73,6 +79,8 @@ final class ImdsHandler implements HttpHandler {
             if (response != null) {
                 send(exchange, response);
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the simulator is closing during a trickle fault
         } finally {
             exchange.close();
         }
@@ -116,6 +124,9 @@ final class ImdsHandler implements HttpHandler {
             if (f instanceof Fault.RawBody raw) {
                 return new Response(200, raw.body());
             }
+            if (f instanceof Fault.Trickle trickle) {
+                return new Response(200, state.document(clock.instant()), trickle.interval());
+            }
             // Sleeping on this worker only: the server's pool keeps serving other requests meanwhile.
             Thread.sleep(((Fault.Delay) f).delay().toMillis());
         }
@@ -142,7 +153,7 @@ final class ImdsHandler implements HttpHandler {
         return Optional.of(new String(bytes, StandardCharsets.UTF_8));
     }
 
-    private static void send(HttpExchange exchange, Response response) throws IOException {
+    private static void send(HttpExchange exchange, Response response) throws IOException, InterruptedException {
         exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
         byte[] bytes = response.body().getBytes(StandardCharsets.UTF_8);
         boolean bodyAllowed = response.status() != 204 && response.status() != 304;
@@ -150,8 +161,23 @@ final class ImdsHandler implements HttpHandler {
         exchange.sendResponseHeaders(response.status(), bytes.length == 0 || !bodyAllowed ? -1 : bytes.length);
         if (bytes.length > 0 && bodyAllowed) {
             try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
+                if (response.trickle() == null) {
+                    out.write(bytes);
+                } else {
+                    trickle(out, bytes, response.trickle());
+                }
             }
+        }
+    }
+
+    /** Headers at once, then each byte after a pause; ends early (IOException) when the client hangs up. */
+    private static void trickle(OutputStream out, byte[] bytes, Duration interval)
+            throws IOException, InterruptedException {
+        out.flush();
+        for (byte b : bytes) {
+            Thread.sleep(interval.toMillis());
+            out.write(b);
+            out.flush();
         }
     }
 

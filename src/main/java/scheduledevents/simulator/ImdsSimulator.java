@@ -20,10 +20,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * with IMDS's checks (Metadata: true, no X-Forwarded-For, api-version present); anything else is 404.
  *
  * <p>Content comes from {@link #setEvents}, {@link #setDocument} or a {@link #play playing scenario}. Faults
- * ({@link #failNext}, {@link #delayNext}, {@link #serveRawNext}) are queued FIFO and apply only to
- * {@code GET /metadata/scheduledevents}; approvals and the compute endpoint are never faulted. All methods are
- * thread-safe. The injected {@link Clock} decides what the document looks like at each request, so tests can move
- * time forward without sleeping.
+ * ({@link #failNext}, {@link #delayNext}, {@link #serveRawNext}, {@link #trickleNext}) are queued FIFO and apply
+ * only to {@code GET /metadata/scheduledevents}; approvals and the compute endpoint are never faulted. All methods
+ * are thread-safe. The injected {@link Clock} decides what the document looks like at each request, so tests can
+ * move time forward without sleeping.
  */
 public final class ImdsSimulator implements AutoCloseable {
 
@@ -141,6 +141,19 @@ public final class ImdsSimulator implements AutoCloseable {
     /** The next {@code count} scheduledevents GETs answer 200 with {@code body} verbatim. */
     public void serveRawNext(String body, int count) {
         state.addFault(new Fault.RawBody(body), count);
+    }
+
+    /**
+     * The next {@code count} scheduledevents GETs answer 200 with the document, its body sent one byte every
+     * {@code interval} (real time) after the headers: an IMDS that stalls without ever going silent.
+     */
+    public void trickleNext(Duration interval, int count) {
+        state.addFault(new Fault.Trickle(interval), count);
+    }
+
+    /** Drops every fault still queued (scenario faults that fall due later still join): IMDS behaves again. */
+    public void clearFaults() {
+        state.clearFaults();
     }
 
     /** Every request answered so far (all paths and methods), oldest first. */

@@ -67,6 +67,10 @@ final class ImdsState {
         faults.addLast(new PendingFault(fault, count));
     }
 
+    synchronized void clearFaults() {
+        faults.clear();
+    }
+
     /** The fault for this request, if any: scenario faults that fell due join the queue first. */
     synchronized Optional<Fault> takeFault(Instant now) {
         for (ScenarioFault due : timeline.faultsDue(now)) {

@@ -102,6 +102,11 @@ final class AgentProcess implements AutoCloseable {
         return read(stderr);
     }
 
+    /** The port of /observe/health and /observe/metrics. */
+    int healthPort() {
+        return healthPort;
+    }
+
     /** GET /observe/health: the HTTP status, or -1 when the server does not answer yet. */
     int healthStatus() {
         try {

@@ -107,6 +107,33 @@ class ImdsFaultsIT extends AgainstSimulator {
         }
     }
 
+    @Test
+    void anImdsThatTricklesItsAnswerIsCutOffAtTheDeadlineSaidOnceHealthTurnsDownAndTheAgentRecovers()
+            throws Exception {
+        // One byte a second: no single read ever waits the 2 s timeout, so only a deadline on the whole answer ends
+        // such a poll. Without one, a poll hung for minutes, silently, with health UP.
+        Map<String, String> env = E2E.env(imds, dir);
+        env.put("AGENT_IMDS_TIMEOUT", "2000");
+        env.put("AGENT_HEALTH_DOWN_AFTER", "3000");
+        E2E.setEvents(imds, E2E.freezeScheduled("myvm"));
+        try (AgentProcess agent = AgentProcess.start(dir, env)) {
+            agent.awaitHealthy();
+            imds.trickleNext(Duration.ofSeconds(1), 1_000_000);
+            await("health DOWN while IMDS trickles", Duration.ofSeconds(30), () -> agent.healthStatus() == 503);
+            E2E.awaitMorePolls(imds, 3); // each trickled answer was cut off, and the agent asked again
+            String metrics = agent.metrics();
+            assertTrue(metrics.contains("agent_imds_poll_errors_total{status=\"timeout\"}"), metrics);
+            String log = agent.stderr();
+            assertEquals(1, occurrences(log, "still sending its answer after 2000 ms"), "said once:\n" + log);
+            assertFalse(log.contains("\tat "), "no stack trace in the log:\n" + log);
+
+            imds.clearFaults();
+            await("health UP once IMDS answers again", Duration.ofSeconds(30), () -> agent.healthStatus() == 200);
+            assertTrue(agent.stderr().contains("IMDS answers again"), agent.stderr());
+            assertTrue(agent.isAlive());
+        }
+    }
+
     private static long occurrences(String text, String needle) {
         return text.lines().filter(l -> l.contains(needle)).count();
     }

@@ -14,14 +14,19 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.List;
+import org.apache.camel.health.HealthCheck;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import scheduledevents.SettableClock;
 import scheduledevents.observability.AgentMetrics;
+import scheduledevents.observability.ImdsHealthCheck;
 
 /** The poll's decisions against a real HTTP server on loopback: backoff, identity, headers, timeouts. */
 class ImdsPollerTest {
@@ -32,6 +37,8 @@ class ImdsPollerTest {
     final AtomicInteger computeStatus = new AtomicInteger(404);
     final List<String> paths = new CopyOnWriteArrayList<>();
     final List<String> metadataHeaders = new CopyOnWriteArrayList<>();
+    /** Runs on the server's thread before it answers a scheduledevents request. */
+    volatile Callable<Void> beforeAnswer = () -> null;
 
     @BeforeEach
     void start() throws IOException {
@@ -40,6 +47,13 @@ class ImdsPollerTest {
             paths.add(exchange.getRequestURI().toString());
             metadataHeaders.add(String.valueOf(exchange.getRequestHeaders().getFirst("Metadata")));
             boolean compute = exchange.getRequestURI().getPath().endsWith("/compute");
+            if (!compute) {
+                try {
+                    beforeAnswer.call();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
             int code = compute ? computeStatus.get() : status.get();
             byte[] body = (compute ? "{\"name\":\"fromimds\",\"resourceId\":\"/subscriptions/s/x\",\"zone\":\"\"}"
                     : DOC).getBytes(StandardCharsets.UTF_8);
@@ -132,5 +146,50 @@ class ImdsPollerTest {
         }
         assertEquals(2, paths.size(), "two requests in the window, whatever asked for them");
         assertTrue(documents <= 2);
+    }
+
+    @Test
+    void aFailureCountsFromWhenTheFailedRequestWasSent() {
+        SettableClock clock = new SettableClock(Instant.parse("2026-11-25T16:00:00Z"));
+        ImdsPoller poller = poller(clock, "myvm");
+        assertEquals(DOC, poller.poll());
+        clock.advance(Duration.ofSeconds(1));
+        Instant sent = clock.instant();
+        status.set(500);
+        beforeAnswer = () -> {
+            clock.advance(Duration.ofSeconds(3)); // IMDS took 3 s to fail
+            return null;
+        };
+        assertNull(poller.poll());
+        assertEquals(sent, poller.status().failingSince());
+        assertNull(poller.status().waitingSince());
+    }
+
+    @Test
+    void healthTurnsDownOnceARequestHasWaitedLongerThanDownAfterWithoutWaitingForItToEnd() throws Exception {
+        SettableClock clock = new SettableClock(Instant.parse("2026-11-25T16:00:00Z"));
+        ImdsPoller poller = poller(clock, "myvm");
+        ImdsHealthCheck health = new ImdsHealthCheck(poller.status(), Duration.ofSeconds(60), clock);
+        assertEquals(DOC, poller.poll());
+        assertEquals(HealthCheck.State.UP, health.call().getState());
+
+        CountDownLatch waiting = new CountDownLatch(1);
+        CountDownLatch answer = new CountDownLatch(1);
+        beforeAnswer = () -> {
+            clock.advance(Duration.ofSeconds(61));
+            waiting.countDown();
+            answer.await();
+            return null;
+        };
+        CompletableFuture<String> hanging = CompletableFuture.supplyAsync(poller::poll);
+        waiting.await();
+        HealthCheck.Result whileWaiting = health.call();
+        answer.countDown();
+
+        assertEquals(HealthCheck.State.DOWN, whileWaiting.getState());
+        assertTrue(whileWaiting.getMessage().orElse("").startsWith("IMDS has not answered a request sent at"),
+                whileWaiting.getMessage().orElse(""));
+        assertEquals(DOC, hanging.get());
+        assertEquals(HealthCheck.State.UP, health.call().getState());
     }
 }

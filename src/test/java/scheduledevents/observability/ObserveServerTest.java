@@ -7,10 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.health.HealthCheckHelper;
@@ -108,6 +113,30 @@ class ObserveServerTest {
         HttpResponse<String> post = HTTP.send(HttpRequest.newBuilder(uri("/observe/health"))
                 .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(405, post.statusCode());
+    }
+
+    @Test
+    void clientsThatSendHalfARequestAndWaitDoNotHoldUpOthers() throws Exception {
+        // Fewer than the server's threads: whatever the JDK server's time limits in this JVM, nobody else waits
+        List<Socket> slow = new ArrayList<>();
+        try {
+            for (int i = 0; i < ObserveServer.WORKERS - 1; i++) {
+                Socket socket = new Socket("127.0.0.1", server.port());
+                socket.getOutputStream().write("GET /observe/metrics HTTP/1.1\r\nHost: x\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
+                slow.add(socket);
+            }
+            imdsAnswers.set(true);
+            for (int i = 0; i < 3; i++) {
+                HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(uri("/observe/health"))
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, health.statusCode());
+            }
+        } finally {
+            for (Socket socket : slow) {
+                socket.close();
+            }
+        }
     }
 
     @Test

@@ -5,7 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.URI;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -77,12 +84,49 @@ class FaultInjectionTest extends SimulatorOnLoopback {
     }
 
     @Test
+    void aTrickledAnswerSendsTheHeadersAtOnceThenTheDocumentOneByteAtATime() throws Exception {
+        simulator.trickleNext(Duration.ofMillis(20), 1);
+        URI uri = URI.create(simulator.baseUrl());
+        try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout(10_000);
+            String request = "GET " + ImdsClient.EVENTS + " HTTP/1.1\r\nHost: x\r\nMetadata: true\r\n\r\n";
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            InputStream in = socket.getInputStream();
+            String head = readHead(in);
+            assertTrue(head.startsWith("HTTP/1.1 200"), head);
+            int length = Integer.parseInt(head.replaceAll("(?s).*[Cc]ontent-[Ll]ength: (\\d+).*", "$1"));
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            int reads = 0;
+            byte[] buffer = new byte[1024];
+            while (body.size() < length) {
+                int n = in.read(buffer);
+                assertTrue(n > 0, "the whole body arrives");
+                body.write(buffer, 0, n);
+                reads++;
+            }
+            assertEquals("{\"DocumentIncarnation\":1,\"Events\":[]}", body.toString(StandardCharsets.UTF_8));
+            assertTrue(reads > length / 2, "the body came in pieces: " + reads + " reads for " + length + " bytes");
+        }
+        assertEquals(200, client.getEvents().statusCode(), "one fault, then normal service");
+    }
+
+    @Test
+    void clearedFaultsAreNotServed() {
+        simulator.failNext(500, 3);
+        simulator.trickleNext(Duration.ofSeconds(5), 10);
+        assertEquals(500, client.getEvents().statusCode());
+        simulator.clearFaults();
+        assertEquals(200, client.getEvents().statusCode());
+    }
+
+    @Test
     void scenarioFaultsStartAtTheirScenarioTime() {
         simulator.play(Scenario.parse("""
                 {"name": "flaky", "events": [],
                  "faults": [{"at": 50, "delayMs": 50},
                             {"at": 30, "status": 500, "count": 2},
-                            {"at": 40, "body": "<html>502</html>"}]}""", "test"), 1);
+                            {"at": 40, "body": "<html>502</html>"},
+                            {"at": 60, "trickleMs": 1}]}""", "test"), 1);
 
         int early = statusAt(29);
         List<Integer> at30 = List.of(statusAt(30), statusAt(30), statusAt(30));
@@ -98,6 +142,7 @@ class FaultInjectionTest extends SimulatorOnLoopback {
         assertTrue(afterRaw.startsWith("{\"DocumentIncarnation\""));
         assertEquals(200, delayed);
         assertTrue(delayedMillis >= 50, "took " + delayedMillis + " ms");
+        assertTrue(bodyAt(60).startsWith("{\"DocumentIncarnation\""), "a trickled answer is the whole document");
     }
 
     @Test
@@ -106,6 +151,21 @@ class FaultInjectionTest extends SimulatorOnLoopback {
         assertThrows(IllegalArgumentException.class, () -> simulator.failNext(99, 1));
         assertThrows(IllegalArgumentException.class, () -> simulator.delayNext(Duration.ofSeconds(-1), 1));
         assertThrows(IllegalArgumentException.class, () -> simulator.serveRawNext(null, 1));
+        assertThrows(IllegalArgumentException.class, () -> simulator.trickleNext(Duration.ZERO, 1));
+        assertThrows(IllegalArgumentException.class, () -> Scenario.parse("""
+                {"name": "x", "events": [], "faults": [{"at": 1, "trickleMs": 10, "delayMs": 10}]}""", "test"));
+    }
+
+    private static String readHead(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) {
+                throw new EOFException("connection closed in the headers: " + head);
+            }
+            head.append((char) c);
+        }
+        return head.toString();
     }
 
     private int statusAt(int scenarioSeconds) {
