@@ -89,8 +89,8 @@ public class AgentConfiguration implements CamelConfiguration {
         registry.bind("imdsPoller", poller);
         registry.bind("scheduledEventsParser", new ScheduledEventsParser());
         registry.bind("documentProblems", new DocumentProblems(metrics));
-        Approvals approvals = new Approvals(settings.stateDir());
-        registry.bind("transitionDetector", new TransitionDetector(new EventStateStore(settings.stateDir()),
+        Approvals approvals = new Approvals(settings.stateDir(), clock);
+        registry.bind("transitionDetector", new TransitionDetector(new EventStateStore(settings.stateDir(), clock),
                 settings.scope(), poller::identity, metrics, clock, approvals::approvedAt));
         registry.bind("respondStage", new RespondStage());
         registry.bind("hookRunner", hooks);

@@ -1,5 +1,6 @@
 package scheduledevents.state;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -107,6 +108,20 @@ class EventStateStoreTest {
         ScheduledEventsDocument loaded = new EventStateStore(dir).load();
         assertEquals(0, loaded.documentIncarnation());
         assertEquals(List.of(), loaded.events());
+        List<Path> aside = corruptCopies();
+        assertEquals(1, aside.size(), "the damaged file is moved aside for a look: " + aside);
+        assertEquals(content, Files.readString(aside.get(0), StandardCharsets.UTF_8));
+        assertFalse(Files.exists(dir.resolve("last-document.json")), "so the next start does not warn again");
+    }
+
+    @Test
+    void stateFileWithBytesThatAreNoUtf8IsMovedAsideAndLoadsAsEmptyState() throws Exception {
+        byte[] damaged = Fixtures.read("02-freeze-scheduled.json").getBytes(StandardCharsets.UTF_8);
+        damaged[20] = (byte) 0xC3;
+        damaged[21] = (byte) 0xFF;
+        Files.write(dir.resolve("last-document.json"), damaged);
+        assertEquals(List.of(), new EventStateStore(dir).load().events());
+        assertArrayEquals(damaged, Files.readAllBytes(corruptCopies().get(0)));
     }
 
     @Test
@@ -122,5 +137,11 @@ class EventStateStoreTest {
         EventStateStore store = new EventStateStore(dir);
         store.save(2, events("02-freeze-scheduled.json"));
         assertFalse(store.load().events().isEmpty());
+    }
+
+    private List<Path> corruptCopies() throws Exception {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().startsWith("last-document.json.corrupt-")).toList();
+        }
     }
 }
