@@ -91,7 +91,8 @@ public class AgentConfiguration implements CamelConfiguration {
         registry.bind("documentProblems", new DocumentProblems(metrics));
         Approvals approvals = new Approvals(settings.stateDir(), clock);
         registry.bind("transitionDetector", new TransitionDetector(new EventStateStore(settings.stateDir(), clock),
-                settings.scope(), poller::identity, metrics, clock, approvals::approvedAt));
+                settings.scope(), poller::identity, metrics, clock, approvals::approvedAt,
+                settings.canceledMissingDocuments()));
         registry.bind("respondStage", new RespondStage());
         registry.bind("hookRunner", hooks);
         registry.bind("approver", new Approver(settings.ackPolicy(), settings.ackLeader(), client, approvals,

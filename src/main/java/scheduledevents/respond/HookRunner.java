@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scheduledevents.delivery.DeliveryKeys;
 import scheduledevents.events.UntrustedText;
 import scheduledevents.observability.AgentMetrics;
 
@@ -178,6 +179,7 @@ public class HookRunner {
         env.put("EVENT_ID", record.path("EventId").asText());
         env.put("EVENT_TYPE", record.path("EventType").asText());
         env.put("EVENT_STATUS", record.path("EventStatus").asText());
+        env.put("EVENT_OCCURRENCE", String.valueOf(DeliveryKeys.occurrenceOf(record)));
         env.put("EVENT_NOT_BEFORE", record.path("NotBeforeUtc").isNull() ? "" : record.path("NotBeforeUtc").asText());
         env.put("EVENT_NOTICE_SECONDS", record.path("NoticeSeconds").isNull() ? "" : record.path("NoticeSeconds").asText());
         env.put("EVENT_DURATION_SECONDS", record.path("DurationInSeconds").isNull() ? ""
