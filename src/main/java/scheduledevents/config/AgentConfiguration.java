@@ -90,9 +90,10 @@ public class AgentConfiguration implements CamelConfiguration {
         registry.bind("imdsPoller", poller);
         registry.bind("scheduledEventsParser", new ScheduledEventsParser());
         registry.bind("documentProblems", new DocumentProblems(metrics));
-        Approvals approvals = new Approvals(settings.stateDir());
-        registry.bind("transitionDetector", new TransitionDetector(new EventStateStore(settings.stateDir()),
-                settings.scope(), poller::identity, metrics, clock, approvals::approvedAt));
+        Approvals approvals = new Approvals(settings.stateDir(), clock);
+        registry.bind("transitionDetector", new TransitionDetector(new EventStateStore(settings.stateDir(), clock),
+                settings.scope(), poller::identity, metrics, clock, approvals::approvedAt,
+                settings.canceledMissingDocuments()));
         registry.bind("respondStage", new RespondStage());
         registry.bind("hookRunner", hooks);
         registry.bind("approver", new Approver(settings.ackPolicy(), settings.ackLeader(), client, approvals,

@@ -37,6 +37,7 @@ public record AgentSettings(
         Duration sinkQueueFallbackPoll,
         Scope scope,
         String vmName,
+        int canceledMissingDocuments,
         String healthHost,
         int healthPort,
         Duration healthDownAfter,
@@ -67,6 +68,7 @@ public record AgentSettings(
         d.put("agent.sink.queue.fallback-poll", "10000");
         d.put("agent.scope", "this-vm");
         d.put("agent.vm.name", "");
+        d.put("agent.canceled.missing-documents", "3");
         d.put("agent.health.host", "0.0.0.0");
         d.put("agent.health.port", "9465");
         d.put("agent.health.down-after", "60000");
@@ -116,6 +118,7 @@ public record AgentSettings(
                 r.millis("agent.poll.interval", 10), stateDir, sinks, r.optional("agent.sink.log.file"),
                 r.millis("agent.sink.max-age", 1), r.millis("agent.sink.queue.fallback-poll", 1),
                 r.scope("agent.scope"), r.optional("agent.vm.name"),
+                r.integer("agent.canceled.missing-documents", 1, 1000),
                 r.text("agent.health.host"), r.integer("agent.health.port", 0, 65535),
                 r.millis("agent.health.down-after", 1),
                 Path.of(r.text("agent.hooks.dir")), r.millis("agent.hooks.timeout", 1000),

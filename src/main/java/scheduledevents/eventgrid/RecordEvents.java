@@ -13,6 +13,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.UUID;
+import scheduledevents.delivery.DeliveryKeys;
 import scheduledevents.delivery.PermanentDeliveryException;
 
 /**
@@ -93,12 +94,16 @@ public class RecordEvents {
         return (long) recordJson.getBytes(StandardCharsets.UTF_8).length + ENVELOPE_BYTES;
     }
 
-    /** Version 5 UUID of (this VM, lower-case EventId, EventStatus). */
+    /**
+     * Version 5 UUID of (this VM, lower-case EventId, EventStatus, and the Occurrence when it is 2 or more): a returned
+     * event's records get ids of their own, and a first occurrence keeps the id earlier releases gave it.
+     */
     static String eventId(JsonNode record, String fallbackVmName) {
         JsonNode vm = record.path("Vm");
         String who = firstNonNull(text(vm, "VmId"), text(vm, "ResourceId"), text(vm, "Name"), fallbackVmName, "");
+        int occurrence = DeliveryKeys.occurrenceOf(record);
         String name = who.toLowerCase(Locale.ROOT) + "\n" + record.path("EventId").asText("").toLowerCase(Locale.ROOT)
-                + "\n" + record.path("EventStatus").asText("");
+                + "\n" + record.path("EventStatus").asText("") + (occurrence > 1 ? "\n" + occurrence : "");
         return nameUuidV5(ID_NAMESPACE, name).toString();
     }
 

@@ -4,6 +4,8 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +23,10 @@ import scheduledevents.state.EventStateStore;
  * event disappears. IMDS has no "Completed" status: an event that had started, or whose NotBefore had passed, and
  * is gone, is over; one that vanished while still Scheduled before its NotBefore was canceled.
  *
+ * <p>An event that comes back after the agent called it over is a new {@link Occurrence}: its records say so and are
+ * new records for every sink. A Scheduled event is called Canceled only once {@code canceledAfter} documents in a row
+ * lack it, so a passing empty document is not a cancellation; Completed is never delayed (its latency is measured).
+ *
  * <p>All events are tracked whatever the scope, so that learning this VM's name late never looks like events
  * disappearing. Scope only decides which transitions become records.
  *
@@ -33,6 +39,8 @@ public class TransitionDetector {
     private static final Logger LOG = LoggerFactory.getLogger(TransitionDetector.class);
     /** Records kept while the queues cannot be written; past this, the oldest go (about 1 KiB each). */
     static final int MAX_NOT_QUEUED = 1000;
+    /** Ended events remembered so that their return is told apart: years of events on one VM. */
+    static final int MAX_ENDED_REMEMBERED = 1000;
 
     private final EventStateStore store;
     private final Scope scope;
@@ -40,7 +48,11 @@ public class TransitionDetector {
     private final AgentMetrics metrics;
     private final Clock clock;
     private final Function<String, Instant> approvedAt;
+    private final int canceledAfter;
+    private final int maxEnded;
     private Map<String, ScheduledEvent> last;
+    private Map<String, Occurrence> occurrences;
+    private Map<String, Integer> missing = Map.of();
     private long lastIncarnation;
     private String lastText;
     /** Records detected but not all queued: queued again, first, with the next document's. */
@@ -49,32 +61,49 @@ public class TransitionDetector {
     private boolean unsaved;
     private final OnceLog saveProblems = new OnceLog(LOG);
 
+    /** Calls an event Canceled at the first document without it, and knows of no approval. */
     public TransitionDetector(EventStateStore store, Scope scope, Supplier<VmIdentity> identity, AgentMetrics metrics,
                               Clock clock) {
-        this(store, scope, identity, metrics, clock, eventId -> null);
+        this(store, scope, identity, metrics, clock, eventId -> null, 1);
     }
 
-    /** @param approvedAt when this agent approved an event (by EventId), or null: records carry it */
+    /**
+     * @param approvedAt    when this agent approved an event (by EventId), or null: records carry it
+     * @param canceledAfter documents in a row that must lack a Scheduled event before it is called Canceled (1: the
+     *                      first)
+     */
     public TransitionDetector(EventStateStore store, Scope scope, Supplier<VmIdentity> identity, AgentMetrics metrics,
-                              Clock clock, Function<String, Instant> approvedAt) {
+                              Clock clock, Function<String, Instant> approvedAt, int canceledAfter) {
+        this(store, scope, identity, metrics, clock, approvedAt, canceledAfter, MAX_ENDED_REMEMBERED);
+    }
+
+    TransitionDetector(EventStateStore store, Scope scope, Supplier<VmIdentity> identity, AgentMetrics metrics,
+                       Clock clock, Function<String, Instant> approvedAt, int canceledAfter, int maxEnded) {
+        this.maxEnded = maxEnded;
+        if (canceledAfter < 1) {
+            throw new IllegalArgumentException("canceledAfter must be at least 1");
+        }
         this.approvedAt = approvedAt;
+        this.canceledAfter = canceledAfter;
         this.store = store;
         this.scope = scope;
         this.identity = identity;
         this.metrics = metrics;
         this.clock = clock;
-        ScheduledEventsDocument saved = store.load();
-        this.last = byKey(saved.events());
-        this.lastIncarnation = saved.documentIncarnation();
+        EventStateStore.Saved saved = store.loadSaved();
+        this.last = byKey(saved.document().events());
+        this.lastIncarnation = saved.document().documentIncarnation();
+        this.occurrences = new LinkedHashMap<>(saved.occurrences());
     }
 
     /**
      * False when {@code text} is exactly the document last acted on (committed): it can hold no transition, so the
      * route skips parsing and comparing it. That is the common case, once a second on every VM, for days.
-     * True after a restart, and for a document whose records never all reached the queues (no commit).
+     * True after a restart, for a document whose records never all reached the queues (no commit), and while an
+     * event is missing but not yet called Canceled: each document counts then, even the same one again.
      */
     public synchronized boolean isNew(String text) {
-        return text != null && !text.equals(lastText);
+        return text != null && (!text.equals(lastText) || !missing.isEmpty());
     }
 
     public synchronized Transitions detect(ScheduledEventsDocument doc) {
@@ -82,26 +111,56 @@ public class TransitionDetector {
         VmIdentity vm = identity.get();
         String vmName = vm.name();
         Map<String, ScheduledEvent> current = byKey(doc.events());
+        Map<String, Occurrence> nextOccurrences = new LinkedHashMap<>(occurrences);
+        Map<String, Integer> nextMissing = new HashMap<>();
         List<TransitionRecord> records = new ArrayList<>(notQueued);
         for (ScheduledEvent event : current.values()) {
             ScheduledEvent before = last.get(event.key());
-            if (before == null || !before.hasStatus(event.eventStatus())) {
-                emit(records, event, doc, now, vmName, vm);
+            if (before != null) {
+                // an event saved by an earlier release has no occurrence yet: its first
+                Occurrence occurrence = nextOccurrences.computeIfAbsent(event.key(), k -> Occurrence.first(now));
+                if (!before.hasStatus(event.eventStatus())) {
+                    emit(records, event, occurrence, doc, now, vmName, vm);
+                }
+                continue;
             }
+            Occurrence earlier = nextOccurrences.remove(event.key()); // put back last: the newest is kept longest
+            Occurrence occurrence = earlier == null ? Occurrence.first(now) : earlier.next(now);
+            nextOccurrences.put(event.key(), occurrence);
+            if (earlier != null) {
+                LOG.info("Event {} is back after the agent reported it over: occurrence {}",
+                        UntrustedText.forLog(event.eventId()), occurrence.number());
+            }
+            emit(records, event, occurrence, doc, now, vmName, vm);
         }
         Map<String, ScheduledEvent> next = new LinkedHashMap<>(current);
         for (ScheduledEvent gone : last.values()) {
-            if (current.containsKey(gone.key())) {
+            String key = gone.key();
+            if (current.containsKey(key)) {
                 continue;
             }
             if (!doc.complete()) {
-                next.put(gone.key(), gone); // an unreadable entry may be this very event: decide on a later document
+                next.put(key, gone); // an unreadable entry may be this very event: decide on a later document
+                if (missing.containsKey(key)) {
+                    nextMissing.put(key, missing.get(key));
+                }
                 continue;
             }
-            emit(records, gone.withStatus(endOf(gone, now)), doc, now, vmName, vm);
+            String end = endOf(gone, now);
+            int missedIn = missing.getOrDefault(key, 0) + 1;
+            if (ScheduledEvent.CANCELED.equals(end) && missedIn < canceledAfter) {
+                next.put(key, gone); // maybe a passing empty document: look again at the next one
+                nextMissing.put(key, missedIn);
+                continue;
+            }
+            Occurrence occurrence = nextOccurrences.computeIfAbsent(key, k -> Occurrence.first(null));
+            emit(records, gone.withStatus(end), occurrence, doc, now, vmName, vm);
         }
-        boolean changed = unsaved || !next.equals(last) || doc.documentIncarnation() != lastIncarnation;
-        return new Transitions(List.copyOf(records), doc.documentIncarnation(), List.copyOf(next.values()), changed);
+        forgetOldestEnded(nextOccurrences, next, maxEnded);
+        boolean changed = unsaved || !next.equals(last) || doc.documentIncarnation() != lastIncarnation
+                || !nextOccurrences.equals(occurrences);
+        return new Transitions(List.copyOf(records), doc.documentIncarnation(), List.copyOf(next.values()), changed,
+                nextOccurrences, nextMissing);
     }
 
     /** Called once every record of {@code transitions} is in every sink's queue. */
@@ -118,14 +177,17 @@ public class TransitionDetector {
         // Counted here, not in detect(): a transition detected again after a crash is one transition
         transitions.records().forEach(r -> metrics.transition(r.eventType(), r.eventStatus()));
         notQueued = List.of();
+        // Not saved: after a restart the count starts again, which delays a Canceled and never loses one
+        missing = Map.copyOf(transitions.missing());
         if (transitions.stateChanged()) {
             last = byKey(List.copyOf(transitions.nextState()));
             lastIncarnation = transitions.incarnation();
+            occurrences = new LinkedHashMap<>(transitions.occurrences());
             unsaved = true;
         }
         if (unsaved) {
             try {
-                store.save(lastIncarnation, last.values());
+                store.save(lastIncarnation, last.values(), occurrences);
             } catch (UncheckedIOException e) {
                 // the same document is not new until its state is saved: the next poll tries again
                 saveProblems.warn("Cannot save the state (" + e.getMessage() + "); trying again on every poll");
@@ -152,8 +214,10 @@ public class TransitionDetector {
             records = records.subList(records.size() - MAX_NOT_QUEUED, records.size());
         }
         notQueued = List.copyOf(records);
+        missing = Map.copyOf(transitions.missing());
         last = byKey(List.copyOf(transitions.nextState()));
         lastIncarnation = transitions.incarnation();
+        occurrences = new LinkedHashMap<>(transitions.occurrences());
         unsaved = true;
     }
 
@@ -163,16 +227,34 @@ public class TransitionDetector {
         return started || due ? ScheduledEvent.COMPLETED : ScheduledEvent.CANCELED;
     }
 
-    private void emit(List<TransitionRecord> records, ScheduledEvent event, ScheduledEventsDocument doc, Instant now,
-                      String vmName, VmIdentity vm) {
+    private void emit(List<TransitionRecord> records, ScheduledEvent event, Occurrence occurrence,
+                      ScheduledEventsDocument doc, Instant now, String vmName, VmIdentity vm) {
         if (!scope.keeps(event, vmName)) {
             return;
         }
-        records.add(TransitionRecord.of(event, doc.documentIncarnation(), now, vmName, vm,
-                approvedAt.apply(event.eventId())));
-        LOG.info("Event {} {} {} (NotBefore {})", UntrustedText.forLog(event.eventId()),
+        Instant approved = approvedAt.apply(event.eventId());
+        if (approved != null && occurrence.number() > 1 && occurrence.since() != null
+                && approved.isBefore(occurrence.since())) {
+            approved = null; // that approval released an earlier occurrence
+        }
+        records.add(TransitionRecord.of(event, doc.documentIncarnation(), now, vmName, vm, approved,
+                occurrence.number()));
+        LOG.info("Event {} {} {} (NotBefore {}{})", UntrustedText.forLog(event.eventId()),
                 UntrustedText.forLog(event.eventType()), UntrustedText.forLog(event.eventStatus()),
-                UntrustedText.forLog(event.notBefore()));
+                UntrustedText.forLog(event.notBefore()),
+                occurrence.number() > 1 ? ", occurrence " + occurrence.number() : "");
+    }
+
+    /** Keeps every event in {@code live} and the {@code max} ended ones seen last. */
+    private static void forgetOldestEnded(Map<String, Occurrence> occurrences, Map<String, ScheduledEvent> live,
+                                          int max) {
+        long ended = occurrences.keySet().stream().filter(k -> !live.containsKey(k)).count();
+        for (Iterator<String> keys = occurrences.keySet().iterator(); ended > max && keys.hasNext(); ) {
+            if (!live.containsKey(keys.next())) {
+                keys.remove();
+                ended--;
+            }
+        }
     }
 
     private static Map<String, ScheduledEvent> byKey(List<ScheduledEvent> events) {

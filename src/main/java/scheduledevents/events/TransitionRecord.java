@@ -15,7 +15,7 @@ import scheduledevents.imds.VmIdentity;
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder({"EventId", "EventType", "ResourceType", "Resources", "EventStatus", "NotBefore", "Description",
         "EventSource", "DurationInSeconds", "NotBeforeUtc", "DocumentIncarnation", "ObservedAt", "NoticeSeconds",
-        "AffectsThisVm", "Vm", "Approved", "ApprovedAt"})
+        "AffectsThisVm", "Vm", "Approved", "ApprovedAt", "Occurrence"})
 public record TransitionRecord(
         @JsonProperty("EventId") String eventId,
         @JsonProperty("EventType") String eventType,
@@ -33,7 +33,8 @@ public record TransitionRecord(
         @JsonProperty("AffectsThisVm") Boolean affectsThisVm,
         @JsonProperty("Vm") VmIdentity vm,
         @JsonProperty("Approved") boolean approved,
-        @JsonProperty("ApprovedAt") String approvedAt) {
+        @JsonProperty("ApprovedAt") String approvedAt,
+        @JsonProperty("Occurrence") int occurrence) {
 
     /**
      * @param vmName     this VM's name, or null when unknown (then AffectsThisVm is null: nobody can tell)
@@ -41,12 +42,18 @@ public record TransitionRecord(
      */
     public static TransitionRecord of(ScheduledEvent event, long incarnation, Instant observedAt, String vmName,
                                       VmIdentity vm, Instant approvedAt) {
+        return of(event, incarnation, observedAt, vmName, vm, approvedAt, 1);
+    }
+
+    /** @param occurrence 1, or more for an event that came back after the agent reported it over ({@link Occurrence}) */
+    public static TransitionRecord of(ScheduledEvent event, long incarnation, Instant observedAt, String vmName,
+                                      VmIdentity vm, Instant approvedAt, int occurrence) {
         Instant notBefore = event.notBeforeUtc();
         Long notice = notBefore == null ? null : Math.max(0, Duration.between(observedAt, notBefore).toSeconds());
         return new TransitionRecord(event.eventId(), event.eventType(), event.resourceType(), event.resources(),
                 event.eventStatus(), event.notBefore(), event.description(), event.eventSource(),
                 event.durationInSeconds(), notBefore == null ? null : notBefore.toString(), incarnation,
                 observedAt.toString(), notice, vmName == null ? null : event.names(vmName), vm, approvedAt != null,
-                approvedAt == null ? null : approvedAt.toString());
+                approvedAt == null ? null : approvedAt.toString(), occurrence);
     }
 }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
+import scheduledevents.delivery.DeliveryKeys;
 
 /**
  * What a notification says about one transition record, as plain values for a template: the event type explained,
@@ -65,8 +66,13 @@ public final class TransitionView {
         view.put("eventTypeExplained", TYPES.getOrDefault(type, "An event type this agent does not know: "
                 + "see the Azure Scheduled Events documentation."));
         view.put("eventStatus", status);
-        view.put("eventStatusExplained", STATUSES.getOrDefault(status, "A status this agent does not know."));
+        int occurrence = DeliveryKeys.occurrenceOf(record);
+        view.put("eventStatusExplained", STATUSES.getOrDefault(status, "A status this agent does not know.")
+                + (occurrence > 1 ? " The event is back: it had been reported over (occurrence " + occurrence + ")."
+                : ""));
         view.put("scheduled", "Scheduled".equals(status));
+        view.put("occurrence", occurrence);
+        view.put("returned", occurrence > 1);
 
         Instant notBefore = instant(text(record, "NotBeforeUtc"));
         Instant now = clock.instant();
@@ -104,8 +110,9 @@ public final class TransitionView {
                 .replace("&", "\\u0026"));
 
         String target = subjectTarget(record, vmName, resources);
-        StringBuilder subject = new StringBuilder("[").append(status).append("] ").append(type).append(" of ")
-                .append(target);
+        // a returned event's notice must not read like a repeat of the first one: "[Scheduled again] ..."
+        StringBuilder subject = new StringBuilder("[").append(status).append(occurrence > 1 ? " again" : "")
+                .append("] ").append(type).append(" of ").append(target);
         if ("Scheduled".equals(status) && notBefore != null) {
             subject.append(' ').append(timeLeftPhrase(Duration.between(now, notBefore))).append(" (")
                     .append(SHORT_WHEN.format(notBefore)).append(')');

@@ -8,7 +8,9 @@ import scheduledevents.delivery.DeliveryKeys;
 /**
  * Which respond stage a record belongs to. Hooks run once per event before it (when first seen Scheduled, or
  * Started when it appeared already started) and once after it (Completed): so the key of a Scheduled and of a
- * Started record is the same "before" key, and the route's idempotent repository runs the stage once.
+ * Started record is the same "before" key, and the route's idempotent repository runs the stage once. An event that
+ * comes back after it was reported over is a new occurrence, with keys of its own: its hooks run again (the VM may
+ * have been put back in service by the .completed hooks, and the maintenance is coming after all).
  */
 public class RespondStage {
     static final String BEFORE = "before";
@@ -23,7 +25,8 @@ public class RespondStage {
 
     public String keyOf(String recordJson) throws IOException {
         JsonNode record = mapper.readTree(recordJson);
-        return DeliveryKeys.key(record.path("EventId").asText(), stageOf(record.path("EventStatus").asText()));
+        return DeliveryKeys.key(record.path("EventId").asText(), stageOf(record.path("EventStatus").asText()),
+                DeliveryKeys.occurrenceOf(record));
     }
 
     static String stageOf(String status) {

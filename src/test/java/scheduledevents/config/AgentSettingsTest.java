@@ -77,6 +77,7 @@ class AgentSettingsTest {
         assertEquals(Duration.ofSeconds(10), s.sinkQueueFallbackPoll());
         assertEquals(Scope.THIS_VM, s.scope());
         assertEquals("", s.vmName());
+        assertEquals(3, s.canceledMissingDocuments());
         assertEquals(9465, s.healthPort());
         assertEquals(Duration.ofMinutes(1), s.healthDownAfter());
     }
@@ -134,6 +135,8 @@ class AgentSettingsTest {
             "agent.imds.first-request-timeout | x",
             "agent.imds.backoff.max | 0",
             "agent.imds.api-version | ''",
+            "agent.canceled.missing-documents | 0",
+            "agent.canceled.missing-documents | three",
             "agent.scope | everything",
             "agent.scope | this_vm",
             "agent.scope | ''",

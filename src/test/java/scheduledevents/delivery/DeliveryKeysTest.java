@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import scheduledevents.Fixtures;
 import scheduledevents.events.ScheduledEvent;
@@ -85,5 +86,36 @@ class DeliveryKeysTest {
     void keyOfRecordWithCrLfEventIdIsOneLine() throws Exception {
         String key = keys.keyOf("{\"EventId\":\"e3\\r\\nBcc: x\",\"EventStatus\":\"Scheduled\"}");
         assertFalse(key.contains("\r") || key.contains("\n"), key);
+    }
+
+    // ---- an event that comes back (issue 11, item 6) ----
+
+    @Test
+    void aReturnedEventsRecordHasAKeyOfItsOwnForEveryStatus() throws Exception {
+        for (String status : List.of("Scheduled", "Started", "Completed", "Canceled")) {
+            String first = keys.keyOf("{\"EventId\":\"E1\",\"EventStatus\":\"" + status + "\",\"Occurrence\":1}");
+            String back = keys.keyOf("{\"EventId\":\"E1\",\"EventStatus\":\"" + status + "\",\"Occurrence\":2}");
+            String third = keys.keyOf("{\"EventId\":\"E1\",\"EventStatus\":\"" + status + "\",\"Occurrence\":3}");
+            assertNotEquals(first, back, status + ": the return is a new record, not a repeat");
+            assertNotEquals(back, third, status);
+            assertEquals(back, keys.keyOf("{\"EventId\":\"e1\",\"EventStatus\":\"" + status
+                    + "\",\"Occurrence\":2,\"ObservedAt\":\"later\"}"), "the same record resent has the same key");
+        }
+    }
+
+    @Test
+    void theFirstOccurrenceKeepsTheKeyOfEarlierReleasesSoAnUpgradeResendsNothing() throws Exception {
+        String old = "e1/Scheduled";
+        assertEquals(old, keys.keyOf("{\"EventId\":\"E1\",\"EventStatus\":\"Scheduled\"}"), "a record queued before");
+        assertEquals(old, keys.keyOf("{\"EventId\":\"E1\",\"EventStatus\":\"Scheduled\",\"Occurrence\":1}"));
+        assertEquals(old, keys.keyOf("{\"EventId\":\"E1\",\"EventStatus\":\"Scheduled\",\"Occurrence\":null}"));
+    }
+
+    @Test
+    void anOccurrenceThatIsNotAPositiveNumberCountsAsTheFirst() throws Exception {
+        for (String bad : List.of("0", "-2", "\"2\"", "2.5", "{}", "99999999999999999999")) {
+            assertEquals("e1/Started",
+                    keys.keyOf("{\"EventId\":\"E1\",\"EventStatus\":\"Started\",\"Occurrence\":" + bad + "}"), bad);
+        }
     }
 }

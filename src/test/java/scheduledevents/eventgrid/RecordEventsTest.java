@@ -31,6 +31,16 @@ class RecordEventsTest {
     }
 
     @Test
+    void aReturnedEventsRecordHasAnIdOfItsOwnAndAFirstOccurrenceKeepsTheIdOfEarlierReleases() {
+        String scheduled = EventGridComponentTest.record("F020BA2E-3BC0-4C40-A10B-86575A9EABD5", "Scheduled");
+        String first = scheduled.replace("{\"EventId\"", "{\"Occurrence\":1,\"EventId\"");
+        String back = scheduled.replace("{\"EventId\"", "{\"Occurrence\":2,\"EventId\"");
+        assertEquals(id(scheduled), id(first));
+        assertNotEquals(id(scheduled), id(back), "a consumer that drops repeated ids must not drop the return");
+        assertEquals(id(back), id(back.replace("2026-11-25T16:01:02.123Z", "2026-11-25T17:00:00Z")));
+    }
+
+    @Test
     void aQueueFileThatIsNotARecordIsRefusedForGood() {
         org.junit.jupiter.api.Assertions.assertThrows(scheduledevents.delivery.PermanentDeliveryException.class,
                 () -> events.toEvent("not json {"));

@@ -10,10 +10,13 @@ import io.micrometer.core.instrument.Meter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,6 +48,12 @@ class TransitionDetectorTest {
 
     private TransitionDetector detector(Scope scope) {
         return new TransitionDetector(new EventStateStore(stateDir), scope, vm::get, metrics, clock);
+    }
+
+    /** As the agent makes it: Canceled only once {@code canceledAfter} documents in a row lack the event. */
+    private TransitionDetector detector(int canceledAfter, Function<String, Instant> approvedAt) {
+        return new TransitionDetector(new EventStateStore(stateDir), Scope.ALL, vm::get, metrics, clock, approvedAt,
+                canceledAfter);
     }
 
     private ScheduledEventsDocument doc(String fixture) throws MalformedDocumentException {
@@ -303,7 +312,8 @@ class TransitionDetectorTest {
             many.add(record);
         }
         many.add(d.detect(doc("03-freeze-started.json")).records().get(0));
-        d.notQueued(new Transitions(many, seen.incarnation(), seen.nextState(), true));
+        d.notQueued(new Transitions(many, seen.incarnation(), seen.nextState(), true, seen.occurrences(),
+                seen.missing()));
         List<TransitionRecord> kept = d.detect(doc("02-freeze-scheduled.json")).records();
         assertEquals(TransitionDetector.MAX_NOT_QUEUED, kept.size());
         assertEquals("Started", kept.get(kept.size() - 1).eventStatus(), "the oldest are dropped, not the newest");
@@ -497,5 +507,166 @@ class TransitionDetectorTest {
         ScheduledEvent started = new ScheduledEvent("x", "Freeze", null, List.of(), "started", "", null, null, null,
                 null);
         assertEquals("Completed", TransitionDetector.endOf(started, clock.instant()));
+    }
+
+    // ---- an event that comes back (issue 11, item 6) ----
+
+    private static List<String> described(List<TransitionRecord> records) {
+        return records.stream().map(r -> r.eventStatus() + "#" + r.occurrence()).toList();
+    }
+
+    @Test
+    void anEventThatComesBackAfterCanceledIsReportedAgainAsItsSecondOccurrence() throws Exception {
+        clock.set("2026-11-17T09:00:00Z");
+        TransitionDetector d = detector(Scope.ALL);
+        List<TransitionRecord> all = new ArrayList<>();
+        all.addAll(step(d, doc("reboot-user.json")));
+        all.addAll(step(d, empty(13)));
+        all.addAll(step(d, doc("reboot-user.json")));
+        all.addAll(step(d, json(Fixtures.read("reboot-user.json").replace("\"Scheduled\"", "\"Started\""))));
+        clock.set("2026-11-17T09:20:00Z");
+        all.addAll(step(d, empty(15)));
+
+        assertEquals(List.of("Scheduled#1", "Canceled#1", "Scheduled#2", "Started#2", "Completed#2"), described(all));
+        assertEquals(2.0, metrics.count("agent.transitions", "type", "Reboot", "status", "Scheduled"));
+    }
+
+    @Test
+    void anEventThatComesBackAfterCompletedIsItsNextOccurrenceEachTime() throws Exception {
+        TransitionDetector d = detector(Scope.ALL);
+        List<TransitionRecord> all = new ArrayList<>();
+        for (int round = 0; round < 3; round++) {
+            all.addAll(step(d, doc("03-freeze-started.json")));
+            all.addAll(step(d, doc("04-empty-after.json")));
+        }
+        assertEquals(List.of("Started#1", "Completed#1", "Started#2", "Completed#2", "Started#3", "Completed#3"),
+                described(all));
+    }
+
+    @Test
+    void theOccurrenceOfAReturnedEventSurvivesRestarts() throws Exception {
+        step(detector(Scope.ALL), doc("02-freeze-scheduled.json"));
+        step(detector(Scope.ALL), doc("04-empty-after.json"));
+        assertEquals(List.of("Scheduled#2"), described(step(detector(Scope.ALL), doc("02-freeze-scheduled.json"))));
+        assertEquals(List.of("Started#2"), described(step(detector(Scope.ALL), doc("03-freeze-started.json"))));
+        assertEquals(List.of("Completed#2"), described(step(detector(Scope.ALL), doc("04-empty-after.json"))));
+    }
+
+    @Test
+    void aCrashBeforeTheReturnIsCommittedRepeatsTheSameRecordWithTheSameOccurrence() throws Exception {
+        TransitionDetector d = detector(Scope.ALL);
+        step(d, doc("02-freeze-scheduled.json"));
+        step(d, doc("04-empty-after.json"));
+        assertEquals(List.of("Scheduled#2"), described(d.detect(doc("02-freeze-scheduled.json")).records()));
+        // crash: the record may be in the queues, the state was not saved; the sinks' keys drop the repeat
+        assertEquals(List.of("Scheduled#2"),
+                described(detector(Scope.ALL).detect(doc("02-freeze-scheduled.json")).records()));
+    }
+
+    @Test
+    void anEventSeenBeforeAnUpgradeIsItsFirstOccurrence() throws Exception {
+        // last-document.json as earlier releases wrote it: events only
+        new EventStateStore(stateDir).save(2, doc("02-freeze-scheduled.json").events());
+        TransitionDetector d = detector(Scope.ALL);
+        assertEquals(List.of("Started#1"), described(step(d, doc("03-freeze-started.json"))));
+        assertEquals(List.of("Completed#1"), described(step(d, doc("04-empty-after.json"))));
+        assertEquals(List.of("Scheduled#2"), described(step(d, doc("02-freeze-scheduled.json"))));
+    }
+
+    @Test
+    void aReturnedEventDoesNotCarryAnApprovalOfItsEarlierOccurrence() throws Exception {
+        clock.set("2026-11-17T09:00:00Z");
+        Instant approvedAt = Instant.parse("2026-11-17T09:00:01Z");
+        TransitionDetector d = detector(1, id -> approvedAt);
+        assertTrue(step(d, doc("reboot-user.json")).get(0).approved());
+        clock.set("2026-11-17T09:01:00Z");
+        step(d, empty(13));
+        clock.set("2026-11-17T09:02:00Z");
+        TransitionRecord back = step(d, doc("reboot-user.json")).get(0);
+        assertEquals(2, back.occurrence());
+        assertFalse(back.approved(), "approved before this occurrence began");
+        assertNull(back.approvedAt());
+    }
+
+    // ---- a transient empty document (issue 11, item 6) ----
+
+    @Test
+    void aScheduledEventMissingFromFewerDocumentsThanTheSettingIsNotCanceled() throws Exception {
+        clock.set("2026-11-17T09:00:00Z");
+        TransitionDetector d = detector(3, id -> null);
+        step(d, doc("reboot-user.json"));
+        assertEquals(List.of(), step(d, empty(13)));
+        assertEquals(List.of(), step(d, empty(13)));
+        assertEquals(List.of(), step(d, doc("reboot-user.json")), "it was there all along");
+        assertEquals(List.of(), step(d, empty(14)));
+        assertEquals(List.of(), step(d, empty(14)));
+        assertEquals(List.of("Canceled#1"), described(step(d, empty(14))), "missing from 3 documents in a row");
+        assertEquals(List.of(), step(d, empty(14)));
+        assertEquals(1.0, metrics.count("agent.transitions", "type", "Reboot", "status", "Scheduled"));
+    }
+
+    @Test
+    void theSameEmptyDocumentRepeatedIsLookedAtWhileAnEventIsMissing() throws Exception {
+        clock.set("2026-11-17T09:00:00Z");
+        TransitionDetector d = detector(3, id -> null);
+        String emptyText = "{\"DocumentIncarnation\":13,\"Events\":[]}";
+        d.commit(d.detect(doc("reboot-user.json")), Fixtures.read("reboot-user.json"));
+        List<TransitionRecord> all = new ArrayList<>();
+        for (int poll = 0; poll < 5; poll++) {
+            if (d.isNew(emptyText)) {
+                Transitions t = d.detect(json(emptyText));
+                d.commit(t, emptyText);
+                all.addAll(t.records());
+            }
+        }
+        assertEquals(List.of("Canceled#1"), described(all));
+        assertFalse(d.isNew(emptyText), "once the event is called Canceled the document holds nothing new");
+    }
+
+    @Test
+    void aStartedEventThatVanishesIsCompletedAtTheFirstDocumentWithoutIt() throws Exception {
+        TransitionDetector d = detector(3, id -> null);
+        step(d, doc("03-freeze-started.json"));
+        assertEquals(List.of("Completed#1"), described(step(d, doc("04-empty-after.json"))));
+    }
+
+    @Test
+    void aMissingScheduledEventWhoseNotBeforePassesIsCompletedAtOnce() throws Exception {
+        clock.set("2026-11-17T09:09:59Z");
+        TransitionDetector d = detector(3, id -> null);
+        step(d, doc("reboot-user.json"));
+        assertEquals(List.of(), step(d, empty(13)));
+        clock.set(REBOOT_NOT_BEFORE);
+        assertEquals(List.of("Completed#1"), described(step(d, empty(13))));
+    }
+
+    @Test
+    void aRestartDuringTheWaitStartsTheCountAgainAndLosesNothing() throws Exception {
+        clock.set("2026-11-17T09:00:00Z");
+        TransitionDetector d = detector(2, id -> null);
+        step(d, doc("reboot-user.json"));
+        assertEquals(List.of(), step(d, empty(13)));
+        TransitionDetector afterRestart = detector(2, id -> null);
+        assertEquals(List.of(), step(afterRestart, empty(13)));
+        assertEquals(List.of("Canceled#1"), described(step(afterRestart, empty(13))));
+    }
+
+    @Test
+    void endedEventsAreRememberedUpToABoundTheOldestForgottenFirst() throws Exception {
+        int max = 3;
+        TransitionDetector d = new TransitionDetector(new EventStateStore(stateDir), Scope.ALL, vm::get, metrics, clock,
+                id -> null, 1, max);
+        int events = max + 2;
+        for (int n = 0; n < events; n++) {
+            Transitions t = d.detect(json("{\"DocumentIncarnation\":" + (2 * n + 1) + ",\"Events\":[{\"EventId\":\"e" + n
+                    + "\",\"EventType\":\"Freeze\",\"EventStatus\":\"Started\",\"NotBefore\":\"\"}]}"));
+            d.commit(t);
+            d.commit(d.detect(empty(2L * n + 2)));
+        }
+        Map<String, Occurrence> kept = new EventStateStore(stateDir).loadSaved().occurrences();
+        assertEquals(List.of("e2", "e3", "e4"), List.copyOf(kept.keySet()), "the oldest are forgotten");
+        assertEquals(List.of("Started#2"), described(step(d, json("{\"DocumentIncarnation\":99,\"Events\":[{\"EventId\":"
+                + "\"e4\",\"EventType\":\"Freeze\",\"EventStatus\":\"Started\",\"NotBefore\":\"\"}]}"))),
+                "one remembered comes back as its next occurrence");
     }
 }

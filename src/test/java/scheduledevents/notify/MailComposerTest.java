@@ -62,6 +62,20 @@ class MailComposerTest {
     }
 
     @Test
+    void aReturnedEventsSubjectSaysItIsBack() throws Exception {
+        String back = record("Reboot", "Scheduled", "2026-11-12T16:45:00Z", "myvm").replace("{\"EventId\"",
+                "{\"Occurrence\":2,\"EventId\"");
+        MimeMessage mail = new MailComposer(read(settings(), true), CLOCK).compose(back);
+        assertEquals("[Scheduled again] Reboot of myvm in 14 min (Thu 16:45 UTC)", mail.getSubject());
+        Map<String, Object> view = TransitionView.of(back, CLOCK, "https://portal.azure.com");
+        assertEquals(2, view.get("occurrence"));
+        assertEquals(true, view.get("returned"));
+        assertTrue(view.get("eventStatusExplained").toString().endsWith(
+                "The event is back: it had been reported over (occurrence 2)."), view.get("eventStatusExplained").toString());
+        assertEquals(false, TransitionView.of(record("Reboot", "Scheduled", null, "myvm"), CLOCK, "").get("returned"));
+    }
+
+    @Test
     void crLfInAnyFieldCannotAddAHeader() throws Exception {
         String evil = "Reboot\\r\\nBcc: attacker@example.com\\r\\nX-Evil: 1";
         MimeMessage mail = new MailComposer(read(settings(), true), CLOCK)
