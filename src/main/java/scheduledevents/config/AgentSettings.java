@@ -197,10 +197,12 @@ public record AgentSettings(
             try {
                 d = Duration.ofMillis(Long.parseLong(value));
             } catch (NumberFormatException e) {
-                throw new InvalidSettingException(key, "must be a number of milliseconds, got '" + value + "'");
+                throw new InvalidSettingException(key, "must be a number of milliseconds, got "
+                        + SettingsReader.quoted(key, value));
             }
             if (d.toMillis() < minMillis) {
-                throw new InvalidSettingException(key, "must be at least " + minMillis + " ms, got '" + value + "'");
+                throw new InvalidSettingException(key, "must be at least " + minMillis + " ms, got "
+                        + SettingsReader.quoted(key, value));
             }
             return d;
         }
@@ -219,17 +221,9 @@ public record AgentSettings(
             return items;
         }
 
+        /** A base URL (the agent adds path and query to it); never repeated in a message, as no URL is. */
         URI httpUrl(String key) {
-            String value = text(key);
-            try {
-                URI uri = new URI(value);
-                if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
-                    throw new InvalidSettingException(key, "must be an http:// URL with a host, got '" + value + "'");
-                }
-                return uri;
-            } catch (java.net.URISyntaxException e) {
-                throw new InvalidSettingException(key, "is not a URL: '" + value + "'");
-            }
+            return SettingsReader.url(key, text(key), List.of("http", "https"), false, "");
         }
 
         Scope scope(String key) {
@@ -240,7 +234,8 @@ public record AgentSettings(
             try {
                 return parse.apply(text(key));
             } catch (IllegalArgumentException e) {
-                throw new InvalidSettingException(key, e.getMessage() + ", got '" + raw(key) + "'");
+                throw new InvalidSettingException(key, e.getMessage() + ", got "
+                        + SettingsReader.quoted(key, raw(key)));
             }
         }
     }

@@ -1,12 +1,11 @@
 package scheduledevents.config;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Function;
 import scheduledevents.eventgrid.CredentialType;
 import scheduledevents.eventgrid.EventSchema;
@@ -69,24 +68,15 @@ public record EventGridSettings(
                 Duration.ofMillis(sasMillis), clientId, maxEvents, maxBytes);
     }
 
+    /** The topic's URL alone: a SAS or key in its query or user info would be sent and logged with it. */
     private static void checkEndpoint(String endpoint) {
         String key = "agent.eventgrid.endpoint";
         if (endpoint.isEmpty()) {
             throw new InvalidSettingException(key, "must be set when sink eventgrid is enabled (the topic's URL, "
                     + "https://<topic>.<region>-1.eventgrid.azure.net/api/events; AGENT_EVENTGRID_ENDPOINT)");
         }
-        try {
-            URI uri = new URI(endpoint);
-            if (!"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
-                throw new InvalidSettingException(key, "must be an https:// URL with a host (Event Grid takes no "
-                        + "credentials over plain HTTP), got '" + endpoint + "'");
-            }
-            if (uri.getRawUserInfo() != null || uri.getRawQuery() != null) {
-                throw new InvalidSettingException(key, "must be the topic's URL alone, without user info or query");
-            }
-        } catch (URISyntaxException e) {
-            throw new InvalidSettingException(key, "is not a URL: '" + endpoint + "'");
-        }
+        SettingsReader.url(key, endpoint, List.of("https"), false,
+                " (Event Grid takes no credentials over plain HTTP)");
     }
 
     private static String key(String keyValue, String keyFile, CredentialType auth) {
@@ -124,7 +114,7 @@ public record EventGridSettings(
         try {
             n = Long.parseLong(value);
         } catch (NumberFormatException e) {
-            throw new InvalidSettingException(key, "must be a whole number, got '" + value + "'");
+            throw new InvalidSettingException(key, "must be a whole number, got " + SettingsReader.quoted(key, value));
         }
         if (n < min || n > max) {
             throw new InvalidSettingException(key, "must be between " + min + " and " + max + ", got " + n);

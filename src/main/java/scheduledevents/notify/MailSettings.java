@@ -70,9 +70,11 @@ public record MailSettings(
         List<InternetAddress> cc = s.text("agent.mail.cc").isEmpty() ? List.of()
                 : addresses("agent.mail.cc", s.text("agent.mail.cc"), false);
         Duration timeout = Duration.ofMillis(s.integer("agent.mail.timeout", 1, Integer.MAX_VALUE));
+        // a URL: checked part by part, and never repeated (a URL given with credentials or a query may hold one)
+        SettingsReader.url("agent.mail.portal-url", portal, List.of("https"), false, "");
         if (!portal.matches("https://[A-Za-z0-9.-]+")) {
-            throw new InvalidSettingException("agent.mail.portal-url", "must be https://host without a path, got '"
-                    + UntrustedText.forLog(portal) + "'");
+            throw new InvalidSettingException("agent.mail.portal-url", "must be https:// and a host name alone, "
+                    + "without a path or port");
         }
         return new MailSettings(true, host, port, protocol, starttls, username.isEmpty() ? null : username,
                 password.isEmpty() ? null : password, from, List.copyOf(to), List.copyOf(cc), timeout, statuses,

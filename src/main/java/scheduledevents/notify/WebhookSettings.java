@@ -1,7 +1,6 @@
 package scheduledevents.notify;
 
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -11,7 +10,6 @@ import java.util.Map;
 import java.util.Set;
 import scheduledevents.config.InvalidSettingException;
 import scheduledevents.config.SettingsReader;
-import scheduledevents.events.UntrustedText;
 
 /**
  * The {@code agent.webhook.*} settings, checked only when the {@code webhook} sink is enabled.
@@ -53,37 +51,36 @@ public record WebhookSettings(
         return new WebhookSettings(true, url, format, template, escaping, headers, timeout, statuses, portal);
     }
 
-    /** Checks the URL without ever repeating it: it holds the webhook's token. */
+    /**
+     * Checks the URL at start (scheme, host, port 1-65535, no user info) without ever repeating it: Teams and Slack
+     * put the webhook's token in its path, others in its query.
+     */
     private static URI url(String value) {
-        URI uri;
-        try {
-            uri = new URI(value);
-        } catch (URISyntaxException e) {
-            throw new InvalidSettingException("agent.webhook.url", "is not a URL (value not shown: it is secret)");
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("https") && !scheme.equals("http") || uri.getHost() == null) {
-            throw new InvalidSettingException("agent.webhook.url", "must be an https:// URL with a host "
-                    + "(value not shown: it is secret)");
-        }
-        return uri;
+        return SettingsReader.url("agent.webhook.url", value, List.of("http", "https"), true,
+                " (value not shown: it is secret)");
     }
 
-    /** {@code Name: value; Name2: value2}; values may be secret and are never repeated in a message. */
+    /**
+     * {@code Name: value; Name2: value2}. Values may be secret (Authorization) and a malformed part may be nothing
+     * but a secret (a value whose name was forgotten), so a message names a part by its position, never by its text.
+     */
     static Map<String, String> headers(String text) {
         Map<String, String> headers = new LinkedHashMap<>();
         if (text.isBlank()) {
             return headers;
         }
+        int position = 0;
         for (String pair : text.split(";")) {
             if (pair.isBlank()) {
                 continue;
             }
+            position++;
             int colon = pair.indexOf(':');
-            String name = colon < 0 ? pair.trim() : pair.substring(0, colon).trim();
-            if (colon < 0 || !name.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) {
-                throw new InvalidSettingException("agent.webhook.headers", "expected 'Name: value; Name2: value2', "
-                        + "got a part without a valid header name ('" + UntrustedText.forLog(name) + "')");
+            String name = colon < 0 ? "" : pair.substring(0, colon).trim();
+            if (!name.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) {
+                throw new InvalidSettingException("agent.webhook.headers", "part " + position + " has "
+                        + (colon < 0 ? "no ':' after a header name" : "no valid header name before its ':'")
+                        + " (expected 'Name: value; Name2: value2'; the part is not shown, it may hold a secret)");
             }
             if (RESTRICTED.contains(name.toLowerCase(Locale.ROOT))) {
                 throw new InvalidSettingException("agent.webhook.headers", "header " + name + " is set by the agent");

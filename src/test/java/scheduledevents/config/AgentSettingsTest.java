@@ -168,6 +168,46 @@ class AgentSettingsTest {
         assertNamesKeyOnOneLine(rejected(key, value), key);
     }
 
+    /** The IMDS URL is checked at start (scheme, host, port, no credentials, no query) and never repeated. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "http://169.254.169.254:99999 | port 99999 is outside 1-65535",
+            "http://169.254.169.254:65536 | port 65536 is outside 1-65535",
+            "http://169.254.169.254:0 | port 0 is outside 1-65535",
+            "http://admin:S3CRET@169.254.169.254 | user info",
+            "http://169.254.169.254/?code=S3CRET | query",
+            "http://169.254.169.254/#S3CRET | query",
+            "ftp://admin:S3CRET@169.254.169.254 | must be an http:// or https:// URL",
+            "http://169.254.169.254/S3CRET here | is not a valid URL",
+            "http://imds_S3CRET/ | host",
+            "http://169.254.169.254:S3CRET/ | port",
+            "http:S3CRET | host"})
+    void imdsUrlIsCheckedAtStartWithoutRepeatingIt(String url, String problem) {
+        InvalidSettingException e = rejected("agent.imds.url", url);
+        assertNamesKeyOnOneLine(e, "agent.imds.url");
+        assertTrue(e.getMessage().contains(problem), e.getMessage());
+        assertFalse(e.getMessage().contains("S3CRET"), e.getMessage());
+    }
+
+    @Test
+    void imdsUrlWithAnyPortInRangeIsAccepted() {
+        assertEquals(65535, read(Map.of("agent.imds.url", "http://127.0.0.1:65535")).imdsUrl().getPort());
+        assertEquals(1, read(Map.of("agent.imds.url", "http://127.0.0.1:1/")).imdsUrl().getPort());
+    }
+
+    @Test
+    void aNumberThatIsNotASecretIsStillQuoted() {
+        InvalidSettingException e = rejected("agent.poll.interval", "-5");
+        assertEquals("Invalid setting agent.poll.interval: must be at least 10 ms, got '-5'", e.getMessage());
+    }
+
+    @Test
+    void aControlCharacterInAValueCannotReachTheTerminal() {
+        InvalidSettingException e = rejected("agent.scope", "all\u001b[2J");
+        assertNamesKeyOnOneLine(e, "agent.scope");
+        assertFalse(e.getMessage().chars().anyMatch(Character::isISOControl), e.getMessage());
+    }
+
     @Test
     void maxRequestsPerSecondAboveImdsLimitSaysTheRange() {
         InvalidSettingException e = rejected("agent.imds.max-requests-per-second", "6");

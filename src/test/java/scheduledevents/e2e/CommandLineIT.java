@@ -18,9 +18,12 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The jar's command line as a user meets it: --help, --once, --demo, --simulate, and bad settings. */
 class CommandLineIT extends AgainstSimulator {
@@ -52,6 +55,56 @@ class CommandLineIT extends AgainstSimulator {
         assertEquals(1, lines.size(), agent.stderr());
         assertTrue(lines.get(0).startsWith("scheduled-events-agent: Invalid setting " + key + ":"), lines.get(0));
         assertFalse(agent.stderr().contains("\tat "), "no stack trace:\n" + agent.stderr());
+    }
+
+    /**
+     * Settings whose values are, or hold, secrets: a bearer token in the webhook's headers, a SAS in the query of the
+     * Event Grid endpoint, the token in a Teams or Slack webhook URL's path. A bad one stops start-up (exit 2) with
+     * one line that names the key and what is wrong; nothing of the secret is in the agent's output.
+     */
+    static Stream<Arguments> badSecretSettings() {
+        String hook = "https://hooks.example.test/services/T0KEN-IN-PATH";
+        String topic = "https://topic.westeurope-1.eventgrid.azure.net/api/events";
+        return Stream.of(
+                Arguments.of(Map.of("AGENT_SINKS", "webhook", "AGENT_WEBHOOK_URL", hook,
+                                "AGENT_WEBHOOK_HEADERS", "X-Team: ops; Authorization Bearer eyJ0eXAi.B3ARER-T0KEN"),
+                        "agent.webhook.headers", "part 2", List.of("B3ARER-T0KEN", "eyJ0eXAi", "T0KEN-IN-PATH")),
+                Arguments.of(Map.of("AGENT_SINKS", "eventgrid", "AGENT_EVENTGRID_KEY", "T0PIC-KEY",
+                                "AGENT_EVENTGRID_ENDPOINT", topic.replace("https:", "http:") + "?sig=SAS-S1GNATURE"),
+                        "agent.eventgrid.endpoint", "https://", List.of("SAS-S1GNATURE", "T0PIC-KEY")),
+                Arguments.of(Map.of("AGENT_SINKS", "eventgrid", "AGENT_EVENTGRID_KEY", "T0PIC-KEY",
+                                "AGENT_EVENTGRID_ENDPOINT", topic + "?sig=SAS S1GNATURE"),
+                        "agent.eventgrid.endpoint", "not a valid URL", List.of("SAS S1GNATURE", "S1GNATURE")),
+                Arguments.of(Map.of("AGENT_SINKS", "log,eventgrid", "AGENT_EVENTGRID_AUTH", "managed-identity",
+                                "AGENT_EVENTGRID_ENDPOINT", topic + "?sv=2026&sig=SAS-S1GNATURE"),
+                        "agent.eventgrid.endpoint", "query", List.of("SAS-S1GNATURE", "sv=2026")),
+                Arguments.of(Map.of("AGENT_SINKS", "webhook",
+                                "AGENT_WEBHOOK_URL", hook.replace(".test/", ".test:99999/") + "?token=T0KEN-IN-QUERY"),
+                        "agent.webhook.url", "port 99999", List.of("T0KEN-IN-PATH", "T0KEN-IN-QUERY")),
+                Arguments.of(Map.of("AGENT_SINKS", "webhook",
+                                "AGENT_WEBHOOK_URL", hook.replace("https://", "https://ops:PASSW0RD@")),
+                        "agent.webhook.url", "user info", List.of("PASSW0RD", "T0KEN-IN-PATH")),
+                Arguments.of(Map.of("AGENT_IMDS_URL", "http://admin:PASSW0RD@127.0.0.1:1"),
+                        "agent.imds.url", "user info", List.of("PASSW0RD")));
+    }
+
+    @ParameterizedTest(name = "{1}: {2}")
+    @MethodSource("badSecretSettings")
+    void aBadSettingThatHoldsASecretStopsStartUpWithoutShowingIt(Map<String, String> settings, String key,
+            String problem, List<String> secrets) {
+        Map<String, String> env = E2E.env(imds, dir);
+        env.putAll(settings);
+        AgentProcess agent = AgentProcess.runToEnd(dir, env);
+        assertEquals(2, agent.exitCode(), agent.stderr());
+        List<String> lines = agent.stderr().lines().filter(l -> l.startsWith("scheduled-events-agent:")).toList();
+        assertEquals(1, lines.size(), agent.stderr());
+        assertTrue(lines.get(0).startsWith("scheduled-events-agent: Invalid setting " + key + ": "), lines.get(0));
+        assertTrue(lines.get(0).contains(problem), "says what is wrong: " + lines.get(0));
+        assertFalse(agent.stderr().contains("\tat "), "no stack trace:\n" + agent.stderr());
+        for (String secret : secrets) {
+            assertFalse(agent.stdout().contains(secret) || agent.stderr().contains(secret),
+                    "the secret '" + secret + "' is in the output:\n" + agent.stdout() + agent.stderr());
+        }
     }
 
     @Test

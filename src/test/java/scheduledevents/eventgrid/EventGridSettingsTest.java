@@ -13,6 +13,8 @@ import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import scheduledevents.config.AgentSettings;
 import scheduledevents.config.EventGridSettings;
 import scheduledevents.config.InvalidSettingException;
@@ -88,6 +90,32 @@ class EventGridSettingsTest {
         values.put("agent.eventgrid.auth", "key");
         values.put("agent.eventgrid.batch.max-events", "5001");
         failure("agent.eventgrid.batch.max-events");
+    }
+
+    /** An endpoint may carry a SAS in its query or credentials before its host: none of it is ever repeated. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "http://t.westeurope-1.eventgrid.azure.net/api/events?sig=SAS-S3CRET | https://",
+            "https://t.westeurope-1.eventgrid.azure.net/api/events?sig=SAS-S3CRET | query",
+            "https://t.westeurope-1.eventgrid.azure.net/api/events#SAS-S3CRET | query",
+            "https://t.westeurope-1.eventgrid.azure.net/api/events?sig=SAS S3CRET | is not a valid URL",
+            "https://user:SAS-S3CRET@t.westeurope-1.eventgrid.azure.net/api/events | user info",
+            "https://t.westeurope-1.eventgrid.azure.net:99999/api/events?sig=SAS-S3CRET | port 99999 is outside",
+            "https://t.westeurope-1.eventgrid.azure.net:0/api/events | port 0 is outside 1-65535",
+            "https://t_SAS-S3CRET.eventgrid.azure.net/api/events | host"})
+    void aBadEndpointIsRefusedWithoutRepeatingIt(String endpoint, String problem) {
+        values.put("agent.eventgrid.key", SECRET);
+        values.put("agent.eventgrid.endpoint", endpoint);
+        String message = failure("agent.eventgrid.endpoint");
+        assertTrue(message.contains(problem), message);
+        assertFalse(message.contains("S3CRET") || message.contains("api/events"), message);
+    }
+
+    @Test
+    void anEndpointWithAPortInRangeIsAccepted() {
+        values.put("agent.eventgrid.key", SECRET);
+        values.put("agent.eventgrid.endpoint", "https://127.0.0.1:65535/api/events");
+        assertEquals("https://127.0.0.1:65535/api/events", read(true).endpoint());
     }
 
     @Test

@@ -273,6 +273,62 @@ class EventGridSinkIT {
         assertNoSecretIn(again);
     }
 
+    /**
+     * The delivery promise, exactly (README, docs/eventgrid.md): a record is sent again only if the agent died
+     * before it had recorded the topic's answer, and then the whole unconfirmed batch goes again, with the same ids;
+     * so each kill adds at most one copy of a record, and a record whose answer was recorded is never sent again.
+     */
+    @Test
+    void aKillBeforeTheTopicsAnswerResendsTheUnconfirmedBatchWithTheSameIdsAndNothingElse() throws Exception {
+        TestTopic topic = topic(0);
+        Map<String, String> env = env(topic, "eventgrid");
+        Path queue = dir.resolve("state/queue/eventgrid");
+        SimEvent first = reboot(EVENT_ID);
+        SimEvent second = reboot("C7061BAC-AFDC-4513-B24B-AA5F13A16123");
+        AgentJar agent = agent(env);
+        imds.setEvents(List.of(first));
+        agent.await(() -> !arrived(topic.requests(), "eventgrid").isEmpty() && count(queue) == 0, WAIT,
+                "the first record published and confirmed");
+
+        // from now on the topic takes requests but answers none until released: each agent dies waiting
+        topic.holdAnswers();
+        imds.setEvents(List.of(first.started()));
+        topic.await(r -> r.size() >= 2, WAIT, "the Started record sent");
+        imds.setEvents(List.of(first.started(), second));
+        agent.await(() -> count(queue) >= 2, WAIT, "a second event queued behind the unanswered request");
+        agent.kill9();
+        agent = agent(env);
+        topic.await(r -> r.size() >= 3, WAIT, "the unconfirmed records sent again after the first kill");
+        agent.kill9();
+        int kills = 2;
+        topic.release();
+        agent = agent(env);
+        agent.await(() -> count(queue) == 0, WAIT, "every record confirmed after the second kill");
+        agent.stop();
+
+        List<TestTopic.Request> requests = topic.requests();
+        List<Arrived> arrived = arrived(requests, "eventgrid");
+        Map<String, List<Arrived>> byRecord = arrived.stream()
+                .collect(Collectors.groupingBy(EventGridSinkIT::key, LinkedHashMap::new, Collectors.toList()));
+        // at least once: every record arrived
+        assertEquals(List.of(EVENT_ID + "/Scheduled", EVENT_ID + "/Started",
+                "C7061BAC-AFDC-4513-B24B-AA5F13A16123/Scheduled"), List.copyOf(byRecord.keySet()), arrived.toString());
+        // a repeat is the same event: one id per record, a different id for each record
+        byRecord.forEach((record, copies) -> assertEquals(1, copies.stream().map(Arrived::id).distinct().count(),
+                "every copy of " + record + " has the same id: " + copies));
+        assertEquals(byRecord.size(), arrived.stream().map(Arrived::id).distinct().count(), arrived.toString());
+        // at most one copy more per kill, and none of a record whose answer the agent had recorded
+        byRecord.forEach((record, copies) -> assertTrue(copies.size() <= kills + 1,
+                record + " arrived " + copies.size() + " times after " + kills + " kills"));
+        assertEquals(1, byRecord.get(EVENT_ID + "/Scheduled").size(), "confirmed before the kills: " + arrived);
+        // what a kill re-sends is the whole unconfirmed batch: more than one duplicate at this sink
+        List<TestTopic.Request> afterHold = requests.subList(1, requests.size());
+        assertEquals(events(afterHold.get(afterHold.size() - 2), "eventgrid"),
+                events(afterHold.get(afterHold.size() - 1), "eventgrid"), "the unanswered batch, sent again as it was");
+        assertTrue(arrived.size() - byRecord.size() > kills, "duplicates at this sink: " + arrived);
+        assertNoSecretIn(agent);
+    }
+
     @Test
     void aBatchRefusedForGoodIsSplitSoThatOnlyTheBadRecordIsDeadLettered() throws Exception {
         int port;

@@ -35,6 +35,7 @@ final class TestTopic implements AutoCloseable {
     private final List<Request> requests = new ArrayList<>();
     private final Deque<Integer> answers = new ArrayDeque<>();
     private final int requestedPort;
+    private boolean holding;
     private HttpsServer server;
     private ExecutorService workers;
 
@@ -75,6 +76,20 @@ final class TestTopic implements AutoCloseable {
         }
     }
 
+    /**
+     * From now on, each request is recorded and then left without an answer until {@link #release} (or close): an
+     * agent killed meanwhile has sent a batch whose answer it never got.
+     */
+    synchronized void holdAnswers() {
+        holding = true;
+    }
+
+    /** Answers the held requests (on connections that may be gone) and every later one at once. */
+    synchronized void release() {
+        holding = false;
+        notifyAll();
+    }
+
     synchronized List<Request> requests() {
         return List.copyOf(requests);
     }
@@ -109,6 +124,14 @@ final class TestTopic implements AutoCloseable {
             status = queued == null ? 200 : queued;
             requests.add(request);
             notifyAll();
+            while (holding && server != null) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
         }
         byte[] answer = status == 200 ? new byte[0]
                 : ("{\"error\":{\"code\":\"Test\",\"message\":\"echo of your headers: " + headers.toString()
@@ -125,6 +148,8 @@ final class TestTopic implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        holding = false;
+        notifyAll();
         if (server != null) {
             server.stop(0);
             workers.shutdownNow();
