@@ -1,4 +1,5 @@
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -28,12 +29,20 @@ import scheduledevents.simulator.ScenarioEvent;
  * <pre>
  * wave [--duration 600] [--rate 1.5] [--notice 10] [--run 5] [--warmup 30] [--sample 10] [--nmt]
  *      [--java PATH] [--jvm-flags "..."] [--add-flags "..."] [--env "K=V ..."] [--label L]
- *      [--out bench/results/wave.json]
+ *      [--out bench/results/wave.json] [--burst N]
+ * </pre>
+ * With {@code --burst N} (e.g. 11500, a 1 MiB document): instead of the wave, one document of N events naming
+ * another VM with {@code agent.scope=all}, held {@code --duration} seconds; what the sinks got by then is counted.
+ * <pre>
  * </pre>
  */
 final class Wave {
     static final List<String> TYPES = List.of("Freeze", "Reboot", "Redeploy", "Preempt", "Terminate");
     static final List<String> SINKS = List.of("log", "eventgrid", "mail", "webhook");
+    /** With --burst N: one document of N events naming other VMs (agent.scope=all), instead of the wave. */
+    static int burst;
+    /** The statuses each event should reach in every sink. */
+    static List<String> statuses = List.of("Scheduled", "Started", "Completed");
     static final Pattern NMT_LINE = Pattern.compile("^-\\s+(.+?) \\(reserved=(\\d+)KB, committed=(\\d+)KB\\)");
 
     private Wave() {
@@ -55,7 +64,12 @@ final class Wave {
             flags.add(0, "-XX:NativeMemoryTracking=summary");
         }
         Path out = Path.of(o.getOrDefault("out", "bench/results/wave.json"));
-        int events = (int) Math.round(duration * rate);
+        burst = Integer.parseInt(o.getOrDefault("burst", "0"));
+        if (burst > 0) {
+            statuses = List.of("Scheduled");
+            rate = Double.POSITIVE_INFINITY;
+        }
+        int events = burst > 0 ? burst : (int) Math.round(duration * rate);
 
         Bench.Receiver receiver = new Bench.Receiver().start();
         Bench.TRUST_OPTIONS.set(receiver.trustOptions());
@@ -72,6 +86,9 @@ final class Wave {
                     "AGENT_MAIL_TO=ops@bench.invalid",
                     "AGENT_WEBHOOK_URL=" + receiver.url("/webhook/hook"), "AGENT_WEBHOOK_FORMAT=json",
                     "AGENT_HOOKS_DIR=" + hooks, "AGENT_ACK_POLICY=after-hooks"));
+            if (burst > 0) {
+                env.add("AGENT_SCOPE=all"); // records for every event; hooks only run for events naming this VM
+            }
             env.addAll(Bench.words(o.getOrDefault("env", "")));
             Bench.AgentProcess agent = Bench.AgentProcess.start(java, flags, imds.baseUrl(), work,
                     receiver.httpsUrl("/agent"), env);
@@ -102,14 +119,25 @@ final class Wave {
             Map<String, Long> nmtBefore = nmt ? nativeMemory(agent.pid, work.resolve("nmt-before.txt")) : null;
             if (nmt) {
                 jcmd(agent.pid, work.resolve("class-histogram-before.txt"), "GC.class_histogram");
+                Files.copy(Path.of("/proc/" + agent.pid + "/smaps"), work.resolve("smaps-before.txt"));
             }
 
             // --- the wave
             long waveStart = System.nanoTime();
-            imds.play(scenario(events, rate, notice, runFor), 1.0);
-            Bench.log("wave: %d events, %.2f a second, %d s notice, %d s running; work %s", events, rate, notice,
-                    runFor, work);
-            long lastGone = waveStart + Bench.sec(duration + notice + runFor);
+            long lastGone;
+            if (burst > 0) {
+                String document = burstDocument(burst);
+                imds.setDocument(document);
+                settings.put("documentBytes", document.getBytes(StandardCharsets.UTF_8).length);
+                Bench.log("burst: one document of %d events (%d bytes), held %d s; work %s", burst,
+                        settings.get("documentBytes"), duration, work);
+                lastGone = waveStart + Bench.sec(duration);
+            } else {
+                imds.play(scenario(events, rate, notice, runFor), 1.0);
+                Bench.log("wave: %d events, %.2f a second, %d s notice, %d s running; work %s", events, rate, notice,
+                        runFor, work);
+                lastGone = waveStart + Bench.sec(duration + notice + runFor);
+            }
             Bench.sleepUntil(lastGone);
             Proc waveEnd = Proc.of(agent.pid, agent.startNanos);
             // let the sinks and the respond stage finish: until all is there, or the queues are empty and nothing
@@ -117,7 +145,7 @@ final class Wave {
             long drainDeadline = System.nanoTime() + Bench.sec(180);
             long progress = -1;
             long progressAt = System.nanoTime();
-            while (System.nanoTime() < drainDeadline && !allDelivered(events, tail, receiver, smtp, hookRuns)) {
+            while (burst == 0 && System.nanoTime() < drainDeadline && !allDelivered(events, tail, receiver, smtp, hookRuns)) {
                 long now = arrived(tail, receiver, smtp, hookRuns);
                 if (now != progress) {
                     progress = now;
@@ -135,6 +163,7 @@ final class Wave {
                 jcmd(agent.pid, work.resolve("class-histogram-after.txt"), "GC.class_histogram");
                 jcmd(agent.pid, work.resolve("heap-after.txt"), "GC.heap_info");
                 jcmd(agent.pid, work.resolve("metaspace-after.txt"), "VM.metaspace");
+                Files.copy(Path.of("/proc/" + agent.pid + "/smaps"), work.resolve("smaps-after.txt"));
             }
             agent.stop();
             curve.stop();
@@ -223,7 +252,21 @@ final class Wave {
     }
 
     static String eventId(int i) {
-        return String.format("3A7E0000-0000-4000-8000-%012d", i + 1);
+        return burst > 0 ? String.format("B%05d", i + 1) : String.format("3A7E0000-0000-4000-8000-%012d", i + 1);
+    }
+
+    /**
+     * One document of n small events (the fields the agent needs, about 90 bytes each: 11,500 make 1 MiB, the
+     * agent's limit), naming another VM: a burst of Scheduled records for every sink, no hooks.
+     */
+    static String burstDocument(int n) {
+        StringBuilder d = new StringBuilder("{\"DocumentIncarnation\":2,\"Events\":[");
+        for (int i = 0; i < n; i++) {
+            d.append(i == 0 ? "" : ",").append("{\"EventId\":\"").append(eventId(i))
+                    .append("\",\"EventStatus\":\"Scheduled\",\"EventType\":\"").append(TYPES.get(i % TYPES.size()))
+                    .append("\",\"Resources\":[\"vm2\"]}");
+        }
+        return d.append("]}").toString();
     }
 
     /** A trivial hook for every event type and its {@code .completed}: reads the record, notes the run. */
@@ -244,7 +287,7 @@ final class Wave {
 
     static boolean allDelivered(int events, Bench.Tail tail, Bench.Receiver receiver, SmtpReceiver smtp,
                                 Path hookRuns) throws IOException {
-        int expected = 3 * events;
+        int expected = statuses.size() * events;
         return tail.seen.size() >= expected && receiver.seen("/agent").size() >= expected
                 && receiver.seen("/webhook").size() >= expected
                 && smtp.mails.stream().flatMap(m -> m.events().stream()).distinct().count() >= expected
@@ -295,10 +338,10 @@ final class Wave {
                                            double rate) {
         Map<String, Integer> counts = new LinkedHashMap<>();
         keys.forEach(k -> counts.merge(k, 1, Integer::sum));
-        int expected = 3 * events;
+        int expected = statuses.size() * events;
         long wanted = 0;
         for (int i = 0; i < events; i++) {
-            for (String status : List.of("Scheduled", "Started", "Completed")) {
+            for (String status : statuses) {
                 wanted += counts.containsKey(Bench.key(eventId(i), status)) ? 1 : 0;
             }
         }
@@ -306,7 +349,7 @@ final class Wave {
         for (int i = 0; i < events; i++) {
             Long seen = firstSeen.get(Bench.key(eventId(i), "Scheduled"));
             if (seen != null) {
-                latencies.add(Bench.ms(seen - waveStart - Math.round(i / rate * 1e9)));
+                latencies.add(Bench.ms(seen - waveStart - (burst > 0 ? 0 : Math.round(i / rate * 1e9))));
             }
         }
         Map<String, Object> m = new LinkedHashMap<>();
@@ -327,11 +370,11 @@ final class Wave {
         long after = runs.size() - before;
         long distinct = runs.stream().distinct().count();
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("expectedHookRuns", 2 * events);
+        m.put("expectedHookRuns", burst > 0 ? 0 : 2 * events);
         m.put("hookRunsBefore", before);
         m.put("hookRunsAfter", after);
         m.put("hookRunDuplicates", runs.size() - distinct);
-        m.put("hookRunsMissing", 2L * events - distinct);
+        m.put("hookRunsMissing", (burst > 0 ? 0 : 2L * events) - distinct);
         m.put("approvals", approvals.size());
         m.put("approvalsDistinct", approvals.stream().map(a -> a.eventId().toUpperCase()).distinct().count());
         m.put("approvalsThatReleased", approvals.stream().filter(Approval::released).count());
