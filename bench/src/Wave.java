@@ -174,13 +174,11 @@ final class Wave {
             sinks.put("log", sinkFigures(events, logFileKeys(agent.records), tail.seen, waveStart, rate));
             sinks.put("eventgrid", sinkFigures(events, keysOf(receiver.posts("/agent")), receiver.seen("/agent"),
                     waveStart, rate));
-            List<Long> mailNanos = new ArrayList<>();
             List<String> mailKeys = new ArrayList<>();
             Map<String, Long> mailSeen = new LinkedHashMap<>();
             for (SmtpReceiver.Mail m : smtp.mails) {
                 mailKeys.addAll(m.events());
                 m.events().forEach(k -> mailSeen.putIfAbsent(k, m.nanos()));
-                mailNanos.add(m.nanos());
             }
             Map<String, Object> mail = sinkFigures(events, mailKeys, mailSeen, waveStart, rate);
             mail.put("mailsWithoutRecord", smtp.mails.stream().filter(m -> m.events().isEmpty()).count());
@@ -522,10 +520,16 @@ final class Wave {
         t.append(String.format("scheduled-events-agent maintenance wave (%s; %s; %s cpus, load %s)%n", r.get("java"),
                 r.get("jvmFlags"), ((Map<?, ?>) r.get("machine")).get("cpus"),
                 ((Map<?, ?>) r.get("machine")).get("loadavg")));
-        t.append(String.format("%s events in %s s (%s a second; %s s notice, %s s running), sinks %s, %s hooks, "
-                        + "ack policy %s%n%n", s.get("events"), s.get("waveSeconds"), s.get("eventsPerSecond"),
-                s.get("noticeSeconds"), s.get("runSeconds"), String.join(",", (List<String>) s.get("sinks")),
-                s.get("hooks"), s.get("ackPolicy")));
+        if (s.containsKey("documentBytes")) {
+            t.append(String.format("burst: one document of %s events naming another VM (%s bytes), agent.scope=all, "
+                    + "held %s s, sinks %s%n%n", s.get("events"), s.get("documentBytes"), s.get("waveSeconds"),
+                    String.join(",", (List<String>) s.get("sinks"))));
+        } else {
+            t.append(String.format("%s events in %s s (%s a second; %s s notice, %s s running), sinks %s, %s hooks, "
+                            + "ack policy %s%n%n", s.get("events"), s.get("waveSeconds"), s.get("eventsPerSecond"),
+                    s.get("noticeSeconds"), s.get("runSeconds"), String.join(",", (List<String>) s.get("sinks")),
+                    s.get("hooks"), s.get("ackPolicy")));
+        }
         t.append("| sink | records | distinct of expected | missing | duplicates | Scheduled latency p50 / p99 / max |\n");
         t.append("|---|---|---|---|---|---|\n");
         sinks.forEach((name, v) -> {
