@@ -31,13 +31,15 @@ import scheduledevents.simulator.RecordedRequest;
 import scheduledevents.simulator.SimEvent;
 
 /**
- * The benchmark harness behind {@code bench/run} (run with the java source launcher against target/ jars).
+ * The benchmark harness behind {@code bench/run} (compiled by bench/run into target/bench-classes, run against the
+ * target/ jars).
  *
  * <pre>
  * run     [--quick] [--duration S] [--transitions N] [--seed-transitions N] [--no-seed] [--label L]
  *         [--java PATH] [--jvm-flags "..."] [--env "K=V ..."] [--out FILE]
  * compare --a "FLAGS" --b "FLAGS" [--java-a PATH] [--java-b PATH] [--env-a "K=V ..."] [--env-b "K=V ..."]
  *         [--runs N] [--hold S]
+ * wave    [--duration S] [--rate N] [--notice S] [--run S] [--nmt] ...   (see {@link Wave})
  * </pre>
  *
  * One in-process IMDS simulator (Java API) and one loopback Event Grid receiver; the agent (and the seed's bash loop)
@@ -54,6 +56,8 @@ public class Bench {
         Map<String, String> opt = options(a);
         if (mode.equals("compare")) {
             compare(opt);
+        } else if (mode.equals("wave")) {
+            Wave.run(opt);
         } else {
             run(opt);
         }
@@ -67,7 +71,8 @@ public class Bench {
             if (!k.startsWith("--")) {
                 throw new IllegalArgumentException("unexpected argument " + k);
             }
-            if (k.equals("--quick") || k.equals("--no-seed") || k.equals("--eventgrid") || k.equals("--no-eventgrid")) {
+            if (k.equals("--quick") || k.equals("--no-seed") || k.equals("--eventgrid") || k.equals("--no-eventgrid")
+                    || k.equals("--nmt")) {
                 o.put(k.substring(2), "true");
             } else {
                 o.put(k.substring(2), a.get(++i));

@@ -28,10 +28,14 @@ import scheduledevents.state.DamagedFiles;
  * file is checked: lines that cannot be a key are dropped, the damaged file is kept beside it as
  * {@code <name>.corrupt-<time>}, and one warning says so, and that the records whose keys were lost may be delivered
  * once more.
+ *
+ * <p>Keys in memory: Camel's default 1,000 (was 10,000). A new key is never in memory, so every record's check reads
+ * the file anyway, and a key that left memory is still found there; 10,000 per repository (five on a VM with every
+ * sink and hooks on) only grew the heap through a maintenance wave (bench/README.md, "Maintenance wave").
  */
 public class DeliveredKeys extends FileIdempotentRepository {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveredKeys.class);
-    private static final int CACHE_SIZE = 10_000;
+    private static final int CACHE_SIZE = 1_000;
     /** Keys are printable ASCII (percent-encoded, or a hash) of about 210 characters at most: a longer line is no key. */
     static final int MAX_LINE_BYTES = 1024;
 
