@@ -109,7 +109,10 @@ class NotificationsIT {
     }
 
     private void greenMail(String protocol) {
-        smtp = new GreenMail(new ServerSetup(port, "127.0.0.1", protocol));
+        ServerSetup setup = new ServerSetup(port, "127.0.0.1", protocol);
+        // GreenMail's 2 s to start SMTPS (key pair, TLS context) is too short on a loaded build machine
+        setup.setServerStartupTimeout(30_000);
+        smtp = new GreenMail(setup);
         smtp.start();
         smtp.setUser("ops@example.com", "agent", PASSWORD);
     }
