@@ -80,26 +80,7 @@ public final class Agent {
      * @param whenStarted run once the routes are up (the demo starts its scenario then), or null
      */
     static int runAgent(Options options, Map<String, String> overrides, Runnable whenStarted) {
-        if (!Files.isRegularFile(options.config)) {
-            throw new IllegalArgumentException("settings file " + options.config.toAbsolutePath()
-                    + " not found: run from the agent's folder or pass --config FILE");
-        }
-        Main main = new Main();
-        main.setDefaultPropertyPlaceholderLocation("file:" + options.config.toAbsolutePath());
-        main.configure().addConfiguration(new AgentConfiguration());
-        main.addMainListener(AgentConfiguration.sinkCheck());
-        if (whenStarted != null) {
-            main.addMainListener(new MainListenerSupport() {
-                @Override
-                public void afterStart(BaseMainSupport started) {
-                    whenStarted.run();
-                }
-            });
-        }
-        if (options.routes != null) {
-            main.configure().setRoutesIncludePattern("file:" + options.routes.toAbsolutePath() + "/*.yaml");
-        }
-        overrides.forEach(main::addOverrideProperty);
+        Main main = newMain(options.config, options.routes, overrides, whenStarted);
         try {
             main.run();
             return main.getExitCode();
@@ -111,6 +92,36 @@ public final class Agent {
             System.err.println("scheduled-events-agent: failed to start: " + rootMessage(e));
             return 1;
         }
+    }
+
+    /**
+     * Camel main set up as {@link #runAgent} runs it, not yet started (in-process tests start it through here too).
+     *
+     * @param routes folder of YAML routes, or null for routes/ in the working directory
+     * @param whenStarted run once the routes are up (the demo starts its scenario then), or null
+     */
+    public static Main newMain(Path config, Path routes, Map<String, String> overrides, Runnable whenStarted) {
+        if (!Files.isRegularFile(config)) {
+            throw new IllegalArgumentException("settings file " + config.toAbsolutePath()
+                    + " not found: run from the agent's folder or pass --config FILE");
+        }
+        Main main = new Main();
+        main.setDefaultPropertyPlaceholderLocation("file:" + config.toAbsolutePath());
+        main.configure().addConfiguration(new AgentConfiguration());
+        main.addMainListener(AgentConfiguration.sinkCheck());
+        if (whenStarted != null) {
+            main.addMainListener(new MainListenerSupport() {
+                @Override
+                public void afterStart(BaseMainSupport started) {
+                    whenStarted.run();
+                }
+            });
+        }
+        if (routes != null) {
+            main.configure().setRoutesIncludePattern("file:" + routes.toAbsolutePath() + "/*.yaml");
+        }
+        overrides.forEach(main::addOverrideProperty);
+        return main;
     }
 
     static <T extends Throwable> T find(Throwable e, Class<T> type) {

@@ -25,11 +25,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import scheduledevents.Await;
 import scheduledevents.events.ScheduledEvent;
 import scheduledevents.events.TransitionRecord;
 import scheduledevents.imds.VmIdentity;
 import scheduledevents.observability.AgentMetrics;
+import scheduledevents.testing.Await;
 
 /**
  * The scheduler on its own thread, woken by a real SinkQueues, with a real file consumer's endpoint for its folder.
@@ -249,6 +249,6 @@ class WakeUpSchedulerTest {
     }
 
     private static void await(String what, BooleanSupplier condition) {
-        Await.await(what, Duration.ofSeconds(30), condition);
+        Await.until(what, Duration.ofSeconds(30), condition::getAsBoolean);
     }
 }

@@ -3,7 +3,6 @@ package scheduledevents.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static scheduledevents.e2e.AgentProcess.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,13 +23,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import scheduledevents.testing.TestAgent;
+import scheduledevents.testing.Ports;
 
 /** The jar's command line as a user meets it: --help, --once, --demo, --simulate, and bad settings. */
 class CommandLineIT extends AgainstSimulator {
 
     @Test
     void helpListsEveryMode() {
-        AgentProcess help = AgentProcess.runToEnd(dir, Map.of(), "--help");
+        TestAgent help = TestAgent.jar(dir).args("--help").runToEnd(E2E.RUN);
         assertEquals(0, help.exitCode());
         for (String mode : List.of("--demo", "--simulate", "--once", "--config", "--routes")) {
             assertTrue(help.stdout().contains(mode), mode + " in\n" + help.stdout());
@@ -49,7 +50,7 @@ class CommandLineIT extends AgainstSimulator {
     void anInvalidSettingStopsStartUpWithOneLineNamingTheKey(String variable, String value, String key) {
         Map<String, String> env = E2E.env(imds, dir);
         env.put(variable, value);
-        AgentProcess agent = AgentProcess.runToEnd(dir, env);
+        TestAgent agent = TestAgent.jar(dir).env(env).runToEnd(E2E.RUN);
         assertEquals(2, agent.exitCode(), agent.stderr());
         List<String> lines = agent.stderr().lines().filter(l -> l.contains(key)).toList();
         assertEquals(1, lines.size(), agent.stderr());
@@ -94,7 +95,7 @@ class CommandLineIT extends AgainstSimulator {
             String problem, List<String> secrets) {
         Map<String, String> env = E2E.env(imds, dir);
         env.putAll(settings);
-        AgentProcess agent = AgentProcess.runToEnd(dir, env);
+        TestAgent agent = TestAgent.jar(dir).env(env).runToEnd(E2E.RUN);
         assertEquals(2, agent.exitCode(), agent.stderr());
         List<String> lines = agent.stderr().lines().filter(l -> l.startsWith("scheduled-events-agent:")).toList();
         assertEquals(1, lines.size(), agent.stderr());
@@ -112,7 +113,7 @@ class CommandLineIT extends AgainstSimulator {
         Path file = Files.writeString(dir.resolve("not-a-dir"), "x");
         Map<String, String> env = E2E.env(imds, dir);
         env.put("AGENT_STATE_DIR", file.resolve("state").toString());
-        AgentProcess agent = AgentProcess.runToEnd(dir, env);
+        TestAgent agent = TestAgent.jar(dir).env(env).runToEnd(E2E.RUN);
         assertEquals(2, agent.exitCode());
         assertTrue(agent.stderr().contains("Invalid setting agent.state.dir: cannot write to"), agent.stderr());
     }
@@ -120,7 +121,7 @@ class CommandLineIT extends AgainstSimulator {
     @Test
     void oncePrintsTheNormalisedDocumentAndExitsZero() throws IOException {
         E2E.setEvents(imds, E2E.freezeScheduled("myvm"));
-        AgentProcess once = AgentProcess.runToEnd(dir, E2E.env(imds, dir), "--once");
+        TestAgent once = TestAgent.jar(dir).env(E2E.env(imds, dir)).args("--once").runToEnd(E2E.RUN);
         assertEquals(0, once.exitCode(), once.stderr());
         JsonNode doc = new ObjectMapper().readTree(once.stdout());
         assertTrue(doc.path("DocumentIncarnation").asLong() > 0);
@@ -135,8 +136,8 @@ class CommandLineIT extends AgainstSimulator {
     @Test
     void onceExitsNonZeroWithOneLineWhenImdsIsUnreachable() throws IOException {
         Map<String, String> env = E2E.env(imds, dir);
-        env.put("AGENT_IMDS_URL", "http://127.0.0.1:" + AgentProcess.freePort());
-        AgentProcess once = AgentProcess.runToEnd(dir, env, "--once");
+        env.put("AGENT_IMDS_URL", "http://127.0.0.1:" + Ports.free());
+        TestAgent once = TestAgent.jar(dir).env(env).args("--once").runToEnd(E2E.RUN);
         assertEquals(1, once.exitCode());
         assertEquals("", once.stdout());
         assertTrue(once.stderr().lines().anyMatch(l -> l.equals("scheduled-events-agent: cannot connect to IMDS at "
@@ -146,13 +147,13 @@ class CommandLineIT extends AgainstSimulator {
     @Test
     void proxySettingsOfTheEnvironmentAreIgnoredForImds() throws IOException {
         E2E.setEvents(imds, E2E.freezeScheduled("myvm"));
-        int deadProxy = AgentProcess.freePort();
+        int deadProxy = Ports.free();
         Map<String, String> env = new HashMap<>(E2E.env(imds, dir));
         env.put("HTTP_PROXY", "http://127.0.0.1:" + deadProxy);
         env.put("http_proxy", "http://127.0.0.1:" + deadProxy);
         env.put("JAVA_TOOL_OPTIONS", "-Dhttp.proxyHost=127.0.0.1 -Dhttp.proxyPort=" + deadProxy
                 + " -Djava.net.useSystemProxies=true");
-        AgentProcess once = AgentProcess.runToEnd(dir, env, "--once");
+        TestAgent once = TestAgent.jar(dir).env(env).args("--once").runToEnd(E2E.RUN);
         assertEquals(0, once.exitCode(), once.stderr());
         assertTrue(imds.requests().stream().allMatch(r -> r.forwardedFor() == null));
     }
@@ -166,7 +167,7 @@ class CommandLineIT extends AgainstSimulator {
                              "Resources": ["{vm}"], "EventSource": "Platform", "DurationInSeconds": 5,
                              "appearAt": 1, "noticeSeconds": 300, "runSeconds": 100}]}
                 """);
-        AgentProcess demo = AgentProcess.runToEnd(dir, Map.of(), "--demo", "--scenario", scenario.toString());
+        TestAgent demo = TestAgent.jar(dir).args("--demo", "--scenario", scenario.toString()).runToEnd(E2E.RUN);
         assertEquals(0, demo.exitCode(), demo.stderr());
         List<String> statuses = demo.stdout().lines().map(l -> {
             try {
@@ -181,10 +182,10 @@ class CommandLineIT extends AgainstSimulator {
 
     @Test
     void simulateServesScheduledEventsOnItsPort() throws Exception {
-        int port = AgentProcess.freePort();
-        try (AgentProcess simulator = AgentProcess.start(dir, Map.of(), "--simulate", "--port",
-                String.valueOf(port), "--scenario", "freeze", "--speed", "100")) {
-            await("simulator listening", Duration.ofSeconds(30),
+        int port = Ports.free();
+        try (TestAgent simulator = TestAgent.jar(dir).args("--simulate", "--port",
+                String.valueOf(port), "--scenario", "freeze", "--speed", "100").start()) {
+            simulator.await("simulator listening", Duration.ofSeconds(30),
                     () -> simulator.stdout().contains("listening on http://127.0.0.1:" + port));
             HttpResponse<String> answer = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY).build().send(
                     HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port

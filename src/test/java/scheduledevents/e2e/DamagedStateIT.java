@@ -4,8 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static scheduledevents.e2e.AgentProcess.await;
-import static scheduledevents.e2e.AgentProcess.transitions;
+import static scheduledevents.e2e.E2E.transitions;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +16,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import scheduledevents.simulator.SimEvent;
+import scheduledevents.testing.TestAgent;
 
 /**
  * Issue 11, item 7: a state file with unreadable bytes (a disk error, a crash half-way through a write) no longer
@@ -32,11 +32,11 @@ class DamagedStateIT extends AgainstSimulator {
         Map<String, String> env = E2E.env(imds, dir);
         SimEvent scheduled = E2E.freezeScheduled("myvm");
         E2E.setEvents(imds, scheduled);
-        try (AgentProcess agent = AgentProcess.start(dir, env)) {
-            await("Scheduled", Duration.ofSeconds(60), () -> transitions(records).contains(KEY + "/Scheduled"));
+        try (TestAgent agent = TestAgent.jar(dir).env(env).start()) {
+            agent.await("Scheduled", Duration.ofSeconds(60), () -> transitions(records).contains(KEY + "/Scheduled"));
             E2E.setEvents(imds, scheduled.started());
-            await("Started", Duration.ofSeconds(30), () -> transitions(records).contains(KEY + "/Started"));
-            await("both keys kept", Duration.ofSeconds(30), () -> read(keys()).lines().count() == 2);
+            agent.await("Started", Duration.ofSeconds(30), () -> transitions(records).contains(KEY + "/Started"));
+            agent.await("both keys kept", Duration.ofSeconds(30), () -> read(keys()).lines().count() == 2);
             agent.stop();
         }
         byte[] damaged = Files.readAllBytes(keys());
@@ -44,10 +44,10 @@ class DamagedStateIT extends AgainstSimulator {
         damaged[1] = (byte) 0xFF;
         Files.write(keys(), damaged);
 
-        try (AgentProcess agent = AgentProcess.start(dir, env)) {
+        try (TestAgent agent = TestAgent.jar(dir).env(env).start()) {
             agent.awaitHealthy();
             E2E.setEvents(imds);
-            await("Completed", Duration.ofSeconds(30), () -> transitions(records).contains(KEY + "/Completed"));
+            agent.await("Completed", Duration.ofSeconds(30), () -> transitions(records).contains(KEY + "/Completed"));
             E2E.awaitMorePolls(imds, 5);
             assertTrue(agent.isAlive());
             List<String> warnings = agent.stderr().lines().filter(l -> l.contains("log.dat")).toList();
@@ -75,8 +75,8 @@ class DamagedStateIT extends AgainstSimulator {
         Files.write(state.resolve("last-document.json"), badDocument);
         Files.write(state.resolve("approvals.json"), new byte[] {'{', '"', (byte) 0xC3, (byte) 0xFF, '"'});
         E2E.setEvents(imds, E2E.freezeScheduled("myvm"));
-        try (AgentProcess agent = AgentProcess.start(dir, E2E.env(imds, dir))) {
-            await("Scheduled", Duration.ofSeconds(60), () -> transitions(records).contains(KEY + "/Scheduled"));
+        try (TestAgent agent = TestAgent.jar(dir).env(E2E.env(imds, dir)).start()) {
+            agent.await("Scheduled", Duration.ofSeconds(60), () -> transitions(records).contains(KEY + "/Scheduled"));
             String stderr = agent.stderr();
             for (String name : List.of("last-document.json", "approvals.json")) {
                 Path file = state.resolve(name);

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import scheduledevents.testing.TestAgent;
 
 /**
  * No Docker engine runs here, so the Dockerfile is kept right by running its ENTRYPOINT outside a container, with
@@ -28,8 +29,8 @@ class DeploymentFilesIT extends AgainstSimulator {
         assertTrue(entrypoint.contains(IMAGE_JAR), entrypoint.toString());
         List<String> command = new ArrayList<>();
         for (String part : entrypoint) {
-            command.add(part.equals("java") ? AgentProcess.javaBin()
-                    : part.equals(IMAGE_JAR) ? AgentProcess.JAR.toAbsolutePath().toString() : part);
+            command.add(part.equals("java") ? TestAgent.javaBin()
+                    : part.equals(IMAGE_JAR) ? TestAgent.JAR.toAbsolutePath().toString() : part);
         }
         command.add("--once");
         E2E.setEvents(imds, E2E.freezeScheduled("myvm"));
@@ -49,8 +50,8 @@ class DeploymentFilesIT extends AgainstSimulator {
             if (part.equals("-jar")) {
                 command.addAll(List.of("-Xms2m", "-Xmx2m")); // too small to start: out of memory at once
             }
-            command.add(part.equals("java") ? AgentProcess.javaBin()
-                    : part.equals(IMAGE_JAR) ? AgentProcess.JAR.toAbsolutePath().toString() : part);
+            command.add(part.equals("java") ? TestAgent.javaBin()
+                    : part.equals(IMAGE_JAR) ? TestAgent.JAR.toAbsolutePath().toString() : part);
         }
         command.add("--once");
         ProcessBuilder builder = new ProcessBuilder(command);

@@ -3,7 +3,6 @@ package scheduledevents.e2e;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static scheduledevents.e2e.AgentProcess.await;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -20,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import scheduledevents.simulator.SimEvent;
+import scheduledevents.testing.TestAgent;
 
 /**
  * The agent's state folder on a disk that fills up: a real 2 MiB tmpfs mounted over agent.state.dir (mounting needs
@@ -66,9 +66,9 @@ class DiskFullIT extends AgainstSimulator {
         try (RecordReceiver webhook = new RecordReceiver()) {
             env.put("AGENT_WEBHOOK_URL", webhook.url());
             E2E.setEvents(imds, a);
-            try (AgentProcess agent = AgentProcess.start(dir, env)) {
-                await("the first record", Duration.ofSeconds(60), () -> webhook.received().size() == 1
-                        && AgentProcess.completeLines(records) == 1);
+            try (TestAgent agent = TestAgent.jar(dir).env(env).start()) {
+                agent.await("the first record", Duration.ofSeconds(60), () -> webhook.received().size() == 1
+                        && E2E.completeLines(records) == 1);
                 agent.awaitHealthy();
 
                 fill(filler);
@@ -93,17 +93,17 @@ class DiskFullIT extends AgainstSimulator {
                             "no stack trace:\n" + episode),
                     // besides that line: one line per transition seen (4), whatever the number of polls (40)
                     () -> assertTrue(lines.size() <= 6, lines.size() + " lines:\n" + episode),
-                    () -> assertEquals(List.of(A + "/Scheduled"), AgentProcess.transitions(records)));
+                    () -> assertEquals(List.of(A + "/Scheduled"), E2E.transitions(records)));
 
                 Files.delete(filler);
                 List<String> expected = List.of(A + "/Scheduled", A + "/Started", B + "/Scheduled", B + "/Started",
                         A + "/Completed");
-                await("every transition delivered", Duration.ofSeconds(60),
-                        () -> AgentProcess.completeLines(records) >= expected.size()
+                agent.await("every transition delivered", Duration.ofSeconds(60),
+                        () -> E2E.completeLines(records) >= expected.size()
                                 && webhook.received().size() >= expected.size());
                 agent.awaitHealthy();
                 E2E.awaitMorePolls(imds, 10);
-                assertEquals(expected, AgentProcess.transitions(records), "log sink");
+                assertEquals(expected, E2E.transitions(records), "log sink");
                 assertEquals(expected, webhook.received(), "webhook sink");
                 assertEquals(List.of(), temporaryFiles());
                 assertTrue(agent.stderr().substring(logged).contains("queued again"), agent.stderr());

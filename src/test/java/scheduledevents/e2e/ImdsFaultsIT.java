@@ -4,8 +4,7 @@ import scheduledevents.Fixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static scheduledevents.e2e.AgentProcess.await;
-import static scheduledevents.e2e.AgentProcess.transitions;
+import static scheduledevents.e2e.E2E.transitions;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import scheduledevents.testing.TestAgent;
 
 /**
  * IMDS misbehaving: error statuses, slow answers, and every malformed document of the shared fixtures. The agent
@@ -30,7 +30,7 @@ class ImdsFaultsIT extends AgainstSimulator {
         Map<String, String> env = E2E.env(imds, dir);
         env.put("AGENT_IMDS_TIMEOUT", "1000");
         E2E.setEvents(imds);
-        try (AgentProcess agent = AgentProcess.start(dir, env)) {
+        try (TestAgent agent = TestAgent.jar(dir).env(env).start()) {
             agent.awaitHealthy();
             List<Path> fixtures;
             try (Stream<Path> files = Files.list(MALFORMED)) {
@@ -49,7 +49,7 @@ class ImdsFaultsIT extends AgainstSimulator {
             imds.delayNext(Duration.ofMillis(2500), 1);
             E2E.setEvents(imds, E2E.freezeScheduled("myvm"));
             String key = E2E.FREEZE_ID.toLowerCase() + "/Scheduled";
-            await("the good document after the faults", Duration.ofSeconds(60),
+            agent.await("the good document after the faults", Duration.ofSeconds(60),
                     () -> transitions(records).contains(key));
             E2E.awaitMorePolls(imds, 5);
 
@@ -76,7 +76,7 @@ class ImdsFaultsIT extends AgainstSimulator {
         Map<String, String> env = E2E.env(imds, dir);
         env.put("AGENT_POLL_INTERVAL", "10");
         E2E.setEvents(imds, E2E.freezeScheduled("myvm"));
-        try (AgentProcess agent = AgentProcess.start(dir, env)) {
+        try (TestAgent agent = TestAgent.jar(dir).env(env).start()) {
             agent.awaitHealthy();
             imds.clearRequests();
             E2E.awaitMorePolls(imds, 40);
@@ -94,15 +94,15 @@ class ImdsFaultsIT extends AgainstSimulator {
         env.put("AGENT_HEALTH_DOWN_AFTER", "1500");
         imds.delayNext(Duration.ofMillis(4000), 1);
         E2E.setEvents(imds, E2E.freezeScheduled("myvm"));
-        try (AgentProcess agent = AgentProcess.start(dir, env)) {
+        try (TestAgent agent = TestAgent.jar(dir).env(env).start()) {
             agent.awaitHealthy();
             assertFalse(agent.stderr().contains("did not answer within"), agent.stderr());
             assertTrue(agent.isAlive());
 
             // about 5 s of failures at the capped backoff (500 ms): longer than down-after, then IMDS is back
             imds.failNext(503, 12);
-            await("health DOWN while IMDS fails", Duration.ofSeconds(30), () -> agent.healthStatus() == 503);
-            await("health UP again", Duration.ofSeconds(60), () -> agent.healthStatus() == 200);
+            agent.await("health DOWN while IMDS fails", Duration.ofSeconds(30), () -> agent.healthStatus() == 503);
+            agent.await("health UP again", Duration.ofSeconds(60), () -> agent.healthStatus() == 200);
             assertTrue(agent.isAlive());
         }
     }
@@ -116,10 +116,10 @@ class ImdsFaultsIT extends AgainstSimulator {
         env.put("AGENT_IMDS_TIMEOUT", "2000");
         env.put("AGENT_HEALTH_DOWN_AFTER", "3000");
         E2E.setEvents(imds, E2E.freezeScheduled("myvm"));
-        try (AgentProcess agent = AgentProcess.start(dir, env)) {
+        try (TestAgent agent = TestAgent.jar(dir).env(env).start()) {
             agent.awaitHealthy();
             imds.trickleNext(Duration.ofSeconds(1), 1_000_000);
-            await("health DOWN while IMDS trickles", Duration.ofSeconds(30), () -> agent.healthStatus() == 503);
+            agent.await("health DOWN while IMDS trickles", Duration.ofSeconds(30), () -> agent.healthStatus() == 503);
             E2E.awaitMorePolls(imds, 3); // each trickled answer was cut off, and the agent asked again
             String metrics = agent.metrics();
             assertTrue(metrics.contains("agent_imds_poll_errors_total{status=\"timeout\"}"), metrics);
@@ -128,7 +128,7 @@ class ImdsFaultsIT extends AgainstSimulator {
             assertFalse(log.contains("\tat "), "no stack trace in the log:\n" + log);
 
             imds.clearFaults();
-            await("health UP once IMDS answers again", Duration.ofSeconds(30), () -> agent.healthStatus() == 200);
+            agent.await("health UP once IMDS answers again", Duration.ofSeconds(30), () -> agent.healthStatus() == 200);
             assertTrue(agent.stderr().contains("IMDS answers again"), agent.stderr());
             assertTrue(agent.isAlive());
         }

@@ -2,7 +2,6 @@ package scheduledevents.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static scheduledevents.e2e.AgentProcess.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -20,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import scheduledevents.events.ScheduledEvent;
 import scheduledevents.events.TransitionRecord;
 import scheduledevents.imds.VmIdentity;
+import scheduledevents.testing.TestAgent;
 
 /**
  * More records waiting than one poll of a queue takes (500): every sink and the respond stage still take them in
@@ -54,13 +54,13 @@ class QueueOrderIT extends AgainstSimulator {
         List<String> posted;
         try (RecordReceiver webhook = new RecordReceiver()) {
             env.put("AGENT_WEBHOOK_URL", webhook.url());
-            try (AgentProcess agent = AgentProcess.start(dir, env)) {
-                await("every record in the log sink", Duration.ofSeconds(180),
-                        () -> AgentProcess.completeLines(records) >= queued.size());
-                await("every record posted to the webhook", Duration.ofSeconds(180),
+            try (TestAgent agent = TestAgent.jar(dir).env(env).start()) {
+                agent.await("every record in the log sink", Duration.ofSeconds(180),
+                        () -> E2E.completeLines(records) >= queued.size());
+                agent.await("every record posted to the webhook", Duration.ofSeconds(180),
                         () -> webhook.received().size() >= queued.size());
                 // hooks run once per event before it (Scheduled; Started is the same stage) and once after it
-                await("every hook run", Duration.ofSeconds(180),
+                agent.await("every hook run", Duration.ofSeconds(180),
                         () -> lines(runs).size() >= 2 * EVENTS / HOOKED_EVERY);
                 agent.stop();
             }
@@ -72,7 +72,7 @@ class QueueOrderIT extends AgainstSimulator {
             hooked.add(queued.get(3 * e));
             hooked.add(queued.get(3 * e + 2));
         }
-        assertAll(() -> assertEquals(queued, AgentProcess.transitions(records), "log sink"),
+        assertAll(() -> assertEquals(queued, E2E.transitions(records), "log sink"),
                 () -> assertEquals(queued, posted, "webhook sink"),
                 () -> assertEquals(hooked, lines(runs), "respond stage (hooks for this VM's events, in queue order)"));
     }
@@ -120,7 +120,7 @@ class QueueOrderIT extends AgainstSimulator {
 
     private static List<String> lines(Path file) {
         try {
-            // "EventId/EventStatus", the id lower-cased as AgentProcess.transitions does
+            // "EventId/EventStatus", the id lower-cased as E2E.transitions does
             return Files.exists(file) ? Files.readAllLines(file).stream()
                     .map(l -> l.substring(0, l.indexOf('/')).toLowerCase() + l.substring(l.indexOf('/'))).toList()
                     : List.of();

@@ -2,7 +2,6 @@ package scheduledevents.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static scheduledevents.e2e.AgentProcess.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import scheduledevents.simulator.Approval;
 import scheduledevents.simulator.SimEvent;
+import scheduledevents.testing.TestAgent;
 
 /**
  * Respond on the VM, against the simulator (whose approval POST moves an event to Started): hooks run once with the
@@ -52,12 +52,12 @@ class RespondIT extends AgainstSimulator {
         env.put("AGENT_EVENTGRID_KEY", "must-not-reach-hooks");
         E2E.setEvents(imds, SimEvent.scheduled(ID, "Freeze", Instant.now().plusSeconds(900), "myvm"));
         Path records = dir.resolve("records.jsonl");
-        try (AgentProcess agent = AgentProcess.start(dir, env)) {
-            await("approval", Duration.ofSeconds(60), () -> approved().contains(ID));
+        try (TestAgent agent = TestAgent.jar(dir).env(env).start()) {
+            agent.await("approval", Duration.ofSeconds(60), () -> approved().contains(ID));
             // The simulator moved the event to Started; the agent reports it, marked as approved
-            await("Started record", Duration.ofSeconds(30),
-                    () -> AgentProcess.transitions(records).contains(ID.toLowerCase() + "/Started"));
-            JsonNode started = AgentProcess.records(records).get(1);
+            agent.await("Started record", Duration.ofSeconds(30),
+                    () -> E2E.transitions(records).contains(ID.toLowerCase() + "/Started"));
+            JsonNode started = E2E.records(records).get(1);
             assertTrue(started.path("Approved").asBoolean(), started.toString());
             assertTrue(Instant.parse(started.path("ApprovedAt").asText()).isBefore(Instant.now()));
             assertTrue(agent.stderr().contains("hook Freeze.sh: drained connections for " + ID));
@@ -74,11 +74,11 @@ class RespondIT extends AgainstSimulator {
         assertTrue(!hookEnv.contains("AGENT_"), "the agent's settings (secrets) are not passed to hooks: " + hookEnv);
 
         // A restart does not run the hook again; the end of the event runs the .completed hook, once
-        try (AgentProcess agent = AgentProcess.start(dir, env)) {
+        try (TestAgent agent = TestAgent.jar(dir).env(env).start()) {
             agent.awaitHealthy();
             E2E.awaitMorePolls(imds, 5);
             E2E.setEvents(imds);
-            await("the completed hook", Duration.ofSeconds(30), () -> runs().size() == 2);
+            agent.await("the completed hook", Duration.ofSeconds(30), () -> runs().size() == 2);
             E2E.awaitMorePolls(imds, 5);
         }
         assertEquals(List.of("Freeze.sh Freeze Scheduled " + ID, "Freeze.completed.sh Freeze Completed " + ID),
@@ -98,8 +98,8 @@ class RespondIT extends AgainstSimulator {
         E2E.setEvents(imds, SimEvent.scheduled("fail-1", "Reboot", later, "myvm"),
                 SimEvent.scheduled("hang-1", "Redeploy", later, "myvm"),
                 SimEvent.scheduled("noexec-1", "Preempt", later, "myvm"));
-        try (AgentProcess agent = AgentProcess.start(dir, env)) {
-            await("every hook reported", Duration.ofSeconds(60), () -> agent.stderr().contains("exited 3")
+        try (TestAgent agent = TestAgent.jar(dir).env(env).start()) {
+            agent.await("every hook reported", Duration.ofSeconds(60), () -> agent.stderr().contains("exited 3")
                     && agent.stderr().contains("did not finish within 2000 ms")
                     && agent.stderr().contains("is not executable: chmod +x"));
             E2E.awaitMorePolls(imds, 5);
@@ -112,13 +112,13 @@ class RespondIT extends AgainstSimulator {
 
     @Test
     void aHookThatFloodsItsOutputIsLoggedBoundedAndTheAgentKeepsWorking() throws Exception {
-        // 300 MB without a newline, in the agent's production heap (-Xmx64m, exit on out-of-memory: AgentProcess)
+        // 300 MB without a newline, in the agent's production heap (-Xmx64m, exit on out-of-memory: TestAgent.JVM_FLAGS)
         hook("Preempt", "#!/bin/sh\necho \"$EVENT_ID\" >> \"$HOOK_OUT/runs.log\"\n"
                 + "head -c 300000000 /dev/zero | tr '\\0' a\n");
         Map<String, String> env = env("after-hooks");
         E2E.setEvents(imds, SimEvent.scheduled(ID, "Preempt", Instant.now().plusSeconds(900), "myvm"));
-        try (AgentProcess agent = AgentProcess.start(dir, env)) {
-            await("the hook's end, or the agent's", Duration.ofSeconds(90),
+        try (TestAgent agent = TestAgent.jar(dir).env(env).start()) {
+            agent.await("the hook's end, or the agent's", Duration.ofSeconds(90),
                     () -> !agent.isAlive() || approved().contains(ID)
                             && agent.stderr().contains("hook Preempt: 300000000 bytes of output in 1 lines"));
             assertTrue(agent.isAlive(), "the agent died:\n" + agent.stdout() + agent.stderr());
@@ -129,7 +129,7 @@ class RespondIT extends AgainstSimulator {
             assertTrue(!agent.stdout().contains("OutOfMemoryError"), "stdout carries records only");
         }
         // Marked done: a restart does not run it again
-        try (AgentProcess agent = AgentProcess.start(dir, env)) {
+        try (TestAgent agent = TestAgent.jar(dir).env(env).start()) {
             agent.awaitHealthy();
             E2E.awaitMorePolls(imds, 10);
             assertTrue(agent.isAlive());
@@ -148,16 +148,16 @@ class RespondIT extends AgainstSimulator {
         SimEvent deaf = new SimEvent("deaf-1", "Scheduled", "Reboot", "VirtualMachine", List.of("myvm"),
                 scheduledevents.simulator.NotBeforeFormat.RFC1123.format(later), "d".repeat(100_000), "Platform", -1);
         E2E.setEvents(imds, deaf);
-        try (AgentProcess agent = AgentProcess.start(dir, env)) {
+        try (TestAgent agent = TestAgent.jar(dir).env(env).start()) {
             Path pidFile = out.resolve("sleep.pid");
-            await("the deaf hook started", Duration.ofSeconds(60), () -> Files.exists(pidFile));
+            agent.await("the deaf hook started", Duration.ofSeconds(60), () -> Files.exists(pidFile));
             // Queued behind it: an event whose hook would approve it
             E2E.setEvents(imds, deaf, SimEvent.scheduled(ID, "Freeze", later, "myvm"));
-            await("the next event's hook and approval", Duration.ofSeconds(40), () -> approved().contains(ID));
+            agent.await("the next event's hook and approval", Duration.ofSeconds(40), () -> approved().contains(ID));
             assertTrue(agent.stderr().contains("Hook Reboot.sh for event deaf-1 did not finish within 2000 ms"),
                     agent.stderr());
             long sleepPid = Long.parseLong(Files.readString(pidFile).trim());
-            await("its child stopped too", Duration.ofSeconds(10),
+            agent.await("its child stopped too", Duration.ofSeconds(10),
                     () -> ProcessHandle.of(sleepPid).map(p -> !p.isAlive()).orElse(true));
             assertEquals(List.of(ID), approved(), "no approval after a hook that timed out");
             assertEquals(List.of("Freeze.sh Freeze Scheduled " + ID), runs());
@@ -171,8 +171,8 @@ class RespondIT extends AgainstSimulator {
         E2E.setEvents(imds, new SimEvent(ID, "Scheduled", "Freeze", "VirtualMachine", List.of("myvm"),
                 scheduledevents.simulator.NotBeforeFormat.RFC1123.format(Instant.now().plusSeconds(900)),
                 description, "Platform", -1));
-        try (AgentProcess agent = AgentProcess.start(dir, env("after-hooks"))) {
-            await("approval", Duration.ofSeconds(60), () -> approved().contains(ID));
+        try (TestAgent agent = TestAgent.jar(dir).env(env("after-hooks")).start()) {
+            agent.await("approval", Duration.ofSeconds(60), () -> approved().contains(ID));
             assertTrue(agent.stderr().contains("Hook Freeze.sh for event " + ID + " exited 0"), agent.stderr());
         }
         JsonNode stdin = new ObjectMapper().readTree(out.resolve("Freeze.sh-Scheduled.json").toFile());
@@ -191,8 +191,8 @@ class RespondIT extends AgainstSimulator {
         SimEvent user = new SimEvent("user-1", "Scheduled", "Reboot", "VirtualMachine", List.of("myvm"),
                 scheduledevents.simulator.NotBeforeFormat.RFC1123.format(later), "", "User", -1);
         E2E.setEvents(imds, user, SimEvent.scheduled("platform-1", "Reboot", later, "myvm"));
-        try (AgentProcess agent = AgentProcess.start(dir, env("user-only"))) {
-            await("the user event approved", Duration.ofSeconds(60), () -> approved().contains("user-1"));
+        try (TestAgent agent = TestAgent.jar(dir).env(env("user-only")).start()) {
+            agent.await("the user event approved", Duration.ofSeconds(60), () -> approved().contains("user-1"));
             E2E.awaitMorePolls(imds, 10);
             assertEquals(List.of("user-1"), approved());
         }
@@ -207,24 +207,24 @@ class RespondIT extends AgainstSimulator {
         Map<String, String> env = env("after-hooks");
         env.put("AGENT_SCOPE", "all");
         env.put("AGENT_ACK_LEADER", "first");
-        try (AgentProcess agent = AgentProcess.start(dir, env)) {
-            await("the shared event's hook", Duration.ofSeconds(60), () -> runs().size() == 1);
+        try (TestAgent agent = TestAgent.jar(dir).env(env).start()) {
+            agent.await("the shared event's hook", Duration.ofSeconds(60), () -> runs().size() == 1);
             E2E.awaitMorePolls(imds, 10);
             assertEquals(List.of("all.sh Freeze Scheduled shared-1"), runs(), "another VM's event is not hooked");
             assertEquals(List.of(), approved(), "myvm is not first in [avm, myvm]; othervm's event is not ours");
             assertTrue(agent.stderr().contains("agent.ack.leader=first"));
         }
         E2E.setEvents(imds, SimEvent.scheduled("mine-1", "Freeze", later, "myvm", "zvm"));
-        try (AgentProcess agent = AgentProcess.start(dir, env)) {
-            await("the leader approves", Duration.ofSeconds(60), () -> approved().contains("mine-1"));
+        try (TestAgent agent = TestAgent.jar(dir).env(env).start()) {
+            agent.await("the leader approves", Duration.ofSeconds(60), () -> approved().contains("mine-1"));
         }
         Path neverDir = dir.resolve("never");
         Map<String, String> never = E2E.env(imds, neverDir);
         never.put("AGENT_HOOKS_DIR", hooks.toString());
         never.put("HOOK_OUT", out.toString());
         E2E.setEvents(imds, SimEvent.scheduled("never-1", "Freeze", later, "myvm"));
-        try (AgentProcess agent = AgentProcess.start(neverDir, never)) {
-            await("the hook under policy never", Duration.ofSeconds(60), () -> runs().size() == 3);
+        try (TestAgent agent = TestAgent.jar(neverDir).env(never).start()) {
+            agent.await("the hook under policy never", Duration.ofSeconds(60), () -> runs().size() == 3);
             E2E.awaitMorePolls(imds, 10);
             assertEquals(List.of("mine-1"), approved(), "policy never approves nothing");
             assertTrue(imds.requests().stream().filter(r -> r.method().equals("POST")).count() == 1);

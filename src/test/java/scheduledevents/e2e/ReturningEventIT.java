@@ -1,8 +1,7 @@
 package scheduledevents.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static scheduledevents.e2e.AgentProcess.await;
-import static scheduledevents.e2e.AgentProcess.transitions;
+import static scheduledevents.e2e.E2E.transitions;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -17,6 +16,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import scheduledevents.simulator.SimEvent;
+import scheduledevents.testing.TestAgent;
 
 /**
  * Issue 11, item 6: an event that vanishes (the agent says Canceled) and comes back is reported again, to every sink
@@ -44,26 +44,26 @@ class ReturningEventIT extends AgainstSimulator {
         SimEvent scheduled = SimEvent.scheduled(ID, "Freeze", Instant.now().plusSeconds(900), "myvm");
 
         E2E.setEvents(imds, scheduled);
-        try (AgentProcess agent = AgentProcess.start(dir, env)) {
-            await("Scheduled", Duration.ofSeconds(60), () -> transitions(records).contains(KEY + "/Scheduled"));
+        try (TestAgent agent = TestAgent.jar(dir).env(env).start()) {
+            agent.await("Scheduled", Duration.ofSeconds(60), () -> transitions(records).contains(KEY + "/Scheduled"));
             E2E.setEvents(imds);
-            await("Canceled", Duration.ofSeconds(30), () -> transitions(records).contains(KEY + "/Canceled"));
+            agent.await("Canceled", Duration.ofSeconds(30), () -> transitions(records).contains(KEY + "/Canceled"));
             E2E.setEvents(imds, scheduled);
-            await("Scheduled again", Duration.ofSeconds(30), () -> count(transitions(records), KEY + "/Scheduled") == 2);
-            await("the hook for the return", Duration.ofSeconds(30), () -> runs(out).size() == 2);
+            agent.await("Scheduled again", Duration.ofSeconds(30), () -> count(transitions(records), KEY + "/Scheduled") == 2);
+            agent.await("the hook for the return", Duration.ofSeconds(30), () -> runs(out).size() == 2);
             agent.stop();
         }
         // The agent restarts between the return and its start: the occurrence was remembered
         E2E.setEvents(imds, scheduled.started());
-        try (AgentProcess agent = AgentProcess.start(dir, env)) {
-            await("Started", Duration.ofSeconds(60), () -> transitions(records).contains(KEY + "/Started"));
+        try (TestAgent agent = TestAgent.jar(dir).env(env).start()) {
+            agent.await("Started", Duration.ofSeconds(60), () -> transitions(records).contains(KEY + "/Started"));
             E2E.setEvents(imds);
-            await("Completed", Duration.ofSeconds(30), () -> transitions(records).contains(KEY + "/Completed"));
-            await("the completed hook", Duration.ofSeconds(30), () -> runs(out).size() == 3);
+            agent.await("Completed", Duration.ofSeconds(30), () -> transitions(records).contains(KEY + "/Completed"));
+            agent.await("the completed hook", Duration.ofSeconds(30), () -> runs(out).size() == 3);
             E2E.awaitMorePolls(imds, 10);
             agent.stop();
         }
-        List<JsonNode> delivered = AgentProcess.records(records);
+        List<JsonNode> delivered = E2E.records(records);
         assertEquals(List.of(KEY + "/Scheduled", KEY + "/Canceled", KEY + "/Scheduled", KEY + "/Started",
                 KEY + "/Completed"), transitions(records));
         assertEquals(List.of(1, 1, 2, 2, 2), delivered.stream().map(r -> r.path("Occurrence").asInt()).toList());
@@ -77,8 +77,8 @@ class ReturningEventIT extends AgainstSimulator {
             Files.writeString(queue.resolve(String.format("%013d-%09d.json", System.currentTimeMillis(), 900 + i)),
                     lines.get(i), StandardCharsets.UTF_8);
         }
-        try (AgentProcess agent = AgentProcess.start(dir, env)) {
-            await("the queue drained", Duration.ofSeconds(60), () -> queued(queue) == 0);
+        try (TestAgent agent = TestAgent.jar(dir).env(env).start()) {
+            agent.await("the queue drained", Duration.ofSeconds(60), () -> queued(queue) == 0);
             E2E.awaitMorePolls(imds, 5);
         }
         assertEquals(5, transitions(records).size(), "every repeat dropped: " + transitions(records));
@@ -90,14 +90,14 @@ class ReturningEventIT extends AgainstSimulator {
         Path records = dir.resolve("records.jsonl");
         SimEvent scheduled = SimEvent.scheduled(ID, "Freeze", Instant.now().plusSeconds(900), "myvm");
         E2E.setEvents(imds, scheduled);
-        try (AgentProcess agent = AgentProcess.start(dir, E2E.env(imds, dir))) {
-            await("Scheduled", Duration.ofSeconds(60), () -> transitions(records).contains(KEY + "/Scheduled"));
+        try (TestAgent agent = TestAgent.jar(dir).env(E2E.env(imds, dir)).start()) {
+            agent.await("Scheduled", Duration.ofSeconds(60), () -> transitions(records).contains(KEY + "/Scheduled"));
             imds.serveRawNext("{\"DocumentIncarnation\":99,\"Events\":[]}", 1);
             E2E.awaitMorePolls(imds, 10);
             assertEquals(List.of(KEY + "/Scheduled"), transitions(records));
             // gone for good: Canceled after agent.canceled.missing-documents documents
             E2E.setEvents(imds);
-            await("Canceled", Duration.ofSeconds(30), () -> transitions(records).contains(KEY + "/Canceled"));
+            agent.await("Canceled", Duration.ofSeconds(30), () -> transitions(records).contains(KEY + "/Canceled"));
             E2E.awaitMorePolls(imds, 5);
             assertEquals(List.of(KEY + "/Scheduled", KEY + "/Canceled"), transitions(records));
         }

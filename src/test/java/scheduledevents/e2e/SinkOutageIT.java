@@ -2,8 +2,7 @@ package scheduledevents.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static scheduledevents.e2e.AgentProcess.await;
-import static scheduledevents.e2e.AgentProcess.transitions;
+import static scheduledevents.e2e.E2E.transitions;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,6 +13,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import scheduledevents.simulator.SimEvent;
+import scheduledevents.testing.TestAgent;
 
 /**
  * A sink that is down for a while, and an agent killed with -9 in the middle of it: every record still arrives,
@@ -34,20 +34,20 @@ class SinkOutageIT extends AgainstSimulator {
 
         SimEvent scheduled = E2E.freezeScheduled("myvm");
         E2E.setEvents(imds, scheduled);
-        try (AgentProcess agent = AgentProcess.start(dir, env)) {
-            await("Scheduled queued", Duration.ofSeconds(60), () -> queued(queue) >= 1);
+        try (TestAgent agent = TestAgent.jar(dir).env(env).start()) {
+            agent.await("Scheduled queued", Duration.ofSeconds(60), () -> queued(queue) >= 1);
             E2E.setEvents(imds, scheduled.started());
-            await("Started queued", Duration.ofSeconds(30), () -> queued(queue) >= 2);
+            agent.await("Started queued", Duration.ofSeconds(30), () -> queued(queue) >= 2);
             E2E.setEvents(imds);
-            await("Completed queued", Duration.ofSeconds(30), () -> queued(queue) >= 3);
-            await("a failed delivery", Duration.ofSeconds(30), () -> agent.stderr().contains("will retry"));
+            agent.await("Completed queued", Duration.ofSeconds(30), () -> queued(queue) >= 3);
+            agent.await("a failed delivery", Duration.ofSeconds(30), () -> agent.stderr().contains("will retry"));
             assertEquals("", agent.stdout(), "nothing was delivered while the sink was down");
             agent.kill9();
         }
 
         Files.delete(blocker);
-        try (AgentProcess agent = AgentProcess.start(dir, env)) {
-            await("every record delivered", Duration.ofSeconds(60), () -> transitions(records).size() >= 3);
+        try (TestAgent agent = TestAgent.jar(dir).env(env).start()) {
+            agent.await("every record delivered", Duration.ofSeconds(60), () -> transitions(records).size() >= 3);
             E2E.awaitMorePolls(imds, 10);
             assertEquals(List.of(KEY + "/Scheduled", KEY + "/Started", KEY + "/Completed"), transitions(records));
             assertEquals(0, queued(queue), "the queue is empty once the sink accepted everything");

@@ -2,7 +2,6 @@ package scheduledevents.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static scheduledevents.e2e.AgentProcess.await;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import scheduledevents.testing.TestAgent;
 
 /**
  * Clients of /observe/health and /observe/metrics that send half a request and then wait (a port scanner, a broken
@@ -32,7 +32,7 @@ class SlowObserveClientsIT extends AgainstSimulator {
     @Test
     void halfSentRequestsHeldOpenDoNotStopHealthAndMetricsAnsweringAndAreClosedByTheServer() throws Exception {
         E2E.setEvents(imds, E2E.freezeScheduled("myvm"));
-        try (AgentProcess agent = AgentProcess.start(dir, E2E.env(imds, dir))) {
+        try (TestAgent agent = TestAgent.jar(dir).env(E2E.env(imds, dir)).start()) {
             agent.awaitHealthy();
             List<Socket> slow = new ArrayList<>();
             try {
@@ -45,7 +45,7 @@ class SlowObserveClientsIT extends AgainstSimulator {
                     assertTrue(agent.metrics().contains("agent_imds_polls_total"), "metrics answer too");
                 }
                 for (Socket s : slow) {
-                    await("the server closes a request that never ends", Duration.ofSeconds(30),
+                    agent.await("the server closes a request that never ends", Duration.ofSeconds(30),
                             () -> closedByServer(s));
                 }
             } finally {
@@ -60,7 +60,7 @@ class SlowObserveClientsIT extends AgainstSimulator {
     @Test
     void moreHalfSentRequestsThanTheServerHasThreadsOnlyDelayHealthUntilTheyAreCutOff() throws Exception {
         E2E.setEvents(imds, E2E.freezeScheduled("myvm"));
-        try (AgentProcess agent = AgentProcess.start(dir, E2E.env(imds, dir))) {
+        try (TestAgent agent = TestAgent.jar(dir).env(E2E.env(imds, dir)).start()) {
             agent.awaitHealthy();
             List<Socket> slow = new ArrayList<>();
             try {

@@ -45,6 +45,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import scheduledevents.simulator.ImdsSimulator;
 import scheduledevents.simulator.SimEvent;
+import scheduledevents.testing.TestAgent;
 
 /**
  * End to end: the packaged agent (a separate java process, settings from the environment, the test certificate
@@ -61,6 +62,7 @@ class EventGridSinkIT {
     Path dir;
     private ImdsSimulator imds;
     private final List<AutoCloseable> closeLast = new ArrayList<>();
+    private final List<TestAgent> started = new ArrayList<>();
 
     @BeforeEach
     void startImds() throws IOException {
@@ -99,8 +101,9 @@ class EventGridSinkIT {
         return env;
     }
 
-    private AgentJar agent(Map<String, String> env) throws IOException {
-        AgentJar agent = new AgentJar(env, dir).start();
+    private TestAgent agent(Map<String, String> env) throws IOException {
+        TestAgent agent = TestAgent.jar(dir).env(env).start();
+        started.add(agent);
         closeLast.add(0, agent);
         return agent;
     }
@@ -147,17 +150,22 @@ class EventGridSinkIT {
         return SimEvent.scheduled(eventId, "Reboot", Instant.now().plusSeconds(900), ImdsSimulator.DEFAULT_VM_NAME);
     }
 
-    private void assertNoSecretIn(AgentJar agent) throws IOException {
-        String output = agent.output();
-        assertFalse(output.contains(KEY), "the key is in the agent's output");
-        assertFalse(output.contains(KEY.substring(0, 16)), "part of the key is in the agent's output");
+    /** Neither the key nor part of it in what any agent of this test wrote (each start has files of its own). */
+    private void assertNoSecretIn(TestAgent agent) {
+        List<TestAgent> agents = new ArrayList<>(started);
+        agents.add(agent);
+        for (TestAgent a : agents) {
+            String output = a.output();
+            assertFalse(output.contains(KEY), "the key is in the agent's output");
+            assertFalse(output.contains(KEY.substring(0, 16)), "part of the key is in the agent's output");
+        }
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"eventgrid", "cloudevents"})
     void eachTransitionArrivesOnceInEachSchema(String schema) throws Exception {
         TestTopic topic = topic(0);
-        AgentJar agent = agent(env(topic, schema));
+        TestAgent agent = agent(env(topic, schema));
         SimEvent scheduled = reboot(EVENT_ID);
 
         imds.setEvents(List.of(scheduled));
@@ -198,12 +206,12 @@ class EventGridSinkIT {
     void a401IsDeadLetteredOnceWithALineThatSaysWhatToFix() throws Exception {
         TestTopic topic = topic(0);
         topic.answerNext(401, 1000);
-        AgentJar agent = agent(env(topic, "eventgrid"));
+        TestAgent agent = agent(env(topic, "eventgrid"));
         Path deadLetters = dir.resolve("state/dead-letter/eventgrid.jsonl");
 
         imds.setEvents(List.of(reboot(EVENT_ID)));
-        agent.await(() -> Files.exists(deadLetters), WAIT, "a dead letter");
-        agent.await(() -> isEmpty(dir.resolve("state/queue/eventgrid")), WAIT, "the queue emptied");
+        agent.await("a dead letter", WAIT, () -> Files.exists(deadLetters));
+        agent.await("the queue emptied", WAIT, () -> isEmpty(dir.resolve("state/queue/eventgrid")));
         agent.stop();
 
         assertEquals(1, topic.requests().size(), "a 401 is not retried");
@@ -226,7 +234,7 @@ class EventGridSinkIT {
             port = socket.getLocalPort();
         }
         TestTopic topic = topic(port);
-        AgentJar agent = agent(env(topic, "eventgrid"));
+        TestAgent agent = agent(env(topic, "eventgrid"));
         SimEvent first = reboot(EVENT_ID);
         SimEvent second = reboot("C7061BAC-AFDC-4513-B24B-AA5F13A16123");
         imds.setEvents(List.of(first));
@@ -234,24 +242,18 @@ class EventGridSinkIT {
         // the topic notes a request before it answers: the outage starts once the agent has had the answer (else
         // closing the topic can cut the answer off, and a resent first record is at-least-once, not a loss)
         Path queue = dir.resolve("state/queue/eventgrid");
-        agent.await(() -> count(queue) == 0, WAIT, "the first record confirmed");
+        agent.await("the first record confirmed", WAIT, () -> count(queue) == 0);
 
         // the topic goes away for 15 s; meanwhile three transitions happen and the agent is killed mid-retry
         topic.close();
         Instant outageStart = Instant.now();
         imds.setEvents(List.of(first.started(), second));
-        agent.await(() -> count(queue) >= 2, WAIT, "two records queued during the outage");
+        agent.await("two records queued during the outage", WAIT, () -> count(queue) >= 2);
         imds.setEvents(List.of(second));
-        agent.await(() -> count(queue) >= 3, WAIT, "three records queued during the outage");
+        agent.await("three records queued during the outage", WAIT, () -> count(queue) >= 3);
         agent.kill9();
-        AgentJar again = agent(env("https://127.0.0.1:" + port + "/api/events", "eventgrid"));
-        again.await(() -> {
-            try {
-                return again.output().split("Sinks enabled", -1).length > 2;
-            } catch (IOException e) {
-                return false;
-            }
-        }, WAIT, "the agent started again");
+        TestAgent again = agent(env("https://127.0.0.1:" + port + "/api/events", "eventgrid"));
+        again.await("the agent started again", WAIT, () -> again.output().contains("Sinks enabled"));
         long left = Duration.ofSeconds(15).minus(Duration.between(outageStart, Instant.now())).toMillis();
         if (left > 0) {
             Thread.sleep(left); // the outage itself lasts 15 s: this is the scenario, not a wait for a result
@@ -285,17 +287,17 @@ class EventGridSinkIT {
         Path queue = dir.resolve("state/queue/eventgrid");
         SimEvent first = reboot(EVENT_ID);
         SimEvent second = reboot("C7061BAC-AFDC-4513-B24B-AA5F13A16123");
-        AgentJar agent = agent(env);
+        TestAgent agent = agent(env);
         imds.setEvents(List.of(first));
-        agent.await(() -> !arrived(topic.requests(), "eventgrid").isEmpty() && count(queue) == 0, WAIT,
-                "the first record published and confirmed");
+        agent.await("the first record published and confirmed", WAIT,
+                () -> !arrived(topic.requests(), "eventgrid").isEmpty() && count(queue) == 0);
 
         // from now on the topic takes requests but answers none until released: each agent dies waiting
         topic.holdAnswers();
         imds.setEvents(List.of(first.started()));
         topic.await(r -> r.size() >= 2, WAIT, "the Started record sent");
         imds.setEvents(List.of(first.started(), second));
-        agent.await(() -> count(queue) >= 2, WAIT, "a second event queued behind the unanswered request");
+        agent.await("a second event queued behind the unanswered request", WAIT, () -> count(queue) >= 2);
         agent.kill9();
         agent = agent(env);
         topic.await(r -> r.size() >= 3, WAIT, "the unconfirmed records sent again after the first kill");
@@ -303,7 +305,7 @@ class EventGridSinkIT {
         int kills = 2;
         topic.release();
         agent = agent(env);
-        agent.await(() -> count(queue) == 0, WAIT, "every record confirmed after the second kill");
+        agent.await("every record confirmed after the second kill", WAIT, () -> count(queue) == 0);
         agent.stop();
 
         List<TestTopic.Request> requests = topic.requests();
@@ -336,18 +338,18 @@ class EventGridSinkIT {
             port = socket.getLocalPort();
         }
         // the topic is down while three records queue up, so that they wait together
-        AgentJar agent = agent(env("https://127.0.0.1:" + port + "/api/events", "eventgrid"));
+        TestAgent agent = agent(env("https://127.0.0.1:" + port + "/api/events", "eventgrid"));
         Path queue = dir.resolve("state/queue/eventgrid");
         SimEvent first = reboot(EVENT_ID);
         SimEvent second = reboot("C7061BAC-AFDC-4513-B24B-AA5F13A16123");
         imds.setEvents(List.of(first));
-        agent.await(() -> count(queue) >= 1, WAIT, "the first record queued");
+        agent.await("the first record queued", WAIT, () -> count(queue) >= 1);
         imds.setEvents(List.of(first, second));
-        agent.await(() -> count(queue) >= 2, WAIT, "the second record queued");
+        agent.await("the second record queued", WAIT, () -> count(queue) >= 2);
         imds.setEvents(List.of(first.started(), second));
-        agent.await(() -> count(queue) >= 3, WAIT, "the third record queued");
+        agent.await("the third record queued", WAIT, () -> count(queue) >= 3);
         long polls = imds.requests().size();
-        agent.await(() -> imds.requests().size() >= polls + 3, WAIT, "the third transition remembered");
+        agent.await("the third transition remembered", WAIT, () -> imds.requests().size() >= polls + 3);
         // A fresh start finds the three waiting together, whatever the old process was retrying with
         agent.kill9();
         TestTopic topic = topic(port);
@@ -357,7 +359,7 @@ class EventGridSinkIT {
         List<String> rest = List.of("C7061BAC-AFDC-4513-B24B-AA5F13A16123/Scheduled", EVENT_ID + "/Started");
         topic.await(r -> r.size() >= 3 && arrived(r.subList(2, r.size()), "eventgrid").stream()
                 .map(EventGridSinkIT::key).toList().containsAll(rest), WAIT, "batch, first alone, the rest");
-        agent.await(() -> count(queue) == 0, WAIT, "the queue emptied");
+        agent.await("the queue emptied", WAIT, () -> count(queue) == 0);
         agent.stop();
 
         List<TestTopic.Request> requests = topic.requests();
@@ -404,10 +406,10 @@ class EventGridSinkIT {
         env.put("AGENT_EVENTGRID_AUTH", "managed-identity");
         // azure-identity's (MSAL's) documented override of the IMDS address, here the loopback token server
         env.put("AZURE_POD_IDENTITY_AUTHORITY_HOST", "http://127.0.0.1:" + identity.getAddress().getPort());
-        AgentJar agent = agent(env);
+        TestAgent agent = agent(env);
 
         imds.setEvents(List.of(reboot(EVENT_ID)));
-        agent.await(() -> !topic.requests().isEmpty(), WAIT, "a publish");
+        agent.await("a publish", WAIT, () -> !topic.requests().isEmpty());
         agent.stop();
 
         TestTopic.Request request = topic.requests().get(0);
@@ -467,7 +469,7 @@ class EventGridSinkIT {
         TestTopic topic = topic(0);
         Map<String, String> env = env(topic, "eventgrid");
         env.put("AGENT_EVENTGRID_AUTH", "sas");
-        AgentJar agent = agent(env);
+        TestAgent agent = agent(env);
         Instant before = Instant.now();
 
         imds.setEvents(List.of(reboot(EVENT_ID)));
@@ -515,23 +517,18 @@ class EventGridSinkIT {
         List<String> tokenRequests = new CopyOnWriteArrayList<>();
         AtomicInteger status = new AtomicInteger(noIdentity);
         HttpServer identity = identity(tokenRequests, status);
-        AgentJar agent = agent(managedIdentityEnv(topic, identity));
+        TestAgent agent = agent(managedIdentityEnv(topic, identity));
         Path queue = dir.resolve("state/queue/eventgrid");
 
         imds.setEvents(List.of(reboot(EVENT_ID)));
-        agent.await(() -> count(queue) >= 1, WAIT, "the record queued");
+        agent.await("the record queued", WAIT, () -> count(queue) >= 1);
         if (noIdentity == 400) {
-            agent.await(() -> {
-                try {
-                    return agent.output().lines().filter(EventGridSinkIT::saysAssignAnIdentity).count() >= 2;
-                } catch (IOException e) {
-                    return false;
-                }
-            }, WAIT, "two failed attempts, each logged with what to fix");
+            agent.await("two failed attempts, each logged with what to fix", WAIT,
+                    () -> agent.output().lines().filter(EventGridSinkIT::saysAssignAnIdentity).count() >= 2);
         } else {
             // a 404 is retried inside the identity library (IMDS answers 404 while an identity is being
             // assigned), with its own backoff, before the sink sees a failure
-            agent.await(() -> tokenRequests.size() >= 2, WAIT, "the token endpoint asked again");
+            agent.await("the token endpoint asked again", WAIT, () -> tokenRequests.size() >= 2);
         }
         assertTrue(topic.requests().isEmpty(), "nothing is published without a token");
         assertEquals(1, count(queue), "the record stays queued");
@@ -540,7 +537,7 @@ class EventGridSinkIT {
         // the identity is assigned: the next attempt gets a token and publishes
         status.set(200);
         topic.await(r -> has(arrived(r, "eventgrid"), "Scheduled"), WAIT, "the record, once a token comes");
-        agent.await(() -> count(queue) == 0, WAIT, "the queue emptied");
+        agent.await("the queue emptied", WAIT, () -> count(queue) == 0);
         agent.stop();
 
         assertEquals("Bearer mi-token-for-test", topic.requests().get(0).header("authorization"));
@@ -569,7 +566,7 @@ class EventGridSinkIT {
         String clientId = "5c1b6b9e-7f0a-4b43-9d0e-2a8f3c6d1e47";
         Map<String, String> env = managedIdentityEnv(topic, identity);
         env.put("AGENT_EVENTGRID_MANAGED_IDENTITY_CLIENT_ID", clientId);
-        AgentJar agent = agent(env);
+        TestAgent agent = agent(env);
 
         imds.setEvents(List.of(reboot(EVENT_ID)));
         topic.await(r -> has(arrived(r, "eventgrid"), "Scheduled"), WAIT, "Scheduled");
@@ -598,7 +595,7 @@ class EventGridSinkIT {
         // as a VM exempts 169.254.169.254; the proxy settings are azure-core's: here the JVM's
         env.put("AGENT_EVENTGRID_ENDPOINT", "https://localhost:" + topic.port() + "/api/events");
         env.put("JAVA_TOOL_OPTIONS", trustAndProxy(proxy));
-        AgentJar agent = agent(env);
+        TestAgent agent = agent(env);
 
         imds.setEvents(List.of(reboot(EVENT_ID)));
         topic.await(r -> has(arrived(r, "eventgrid"), "Scheduled"), WAIT, "Scheduled");
@@ -626,7 +623,7 @@ class EventGridSinkIT {
         Map<String, String> env = env(topic, schema);
         env.put("AGENT_EVENTGRID_AUTH", auth);
         env.put("JAVA_TOOL_OPTIONS", TestTls.get().javaToolOptions() + " -Xlog:class+load=info:file=" + classLog);
-        AgentJar agent = agent(env);
+        TestAgent agent = agent(env);
         SimEvent scheduled = reboot(EVENT_ID);
 
         imds.setEvents(List.of(scheduled));
@@ -658,7 +655,7 @@ class EventGridSinkIT {
         // selector, which the sink's own publishing uses, never proxies localhost or 127.*; IMDS never uses a proxy
         env.put("AGENT_EVENTGRID_ENDPOINT", "https://" + TestProxy.LOOPBACK_NAME + ":" + topic.port() + "/api/events");
         env.put("JAVA_TOOL_OPTIONS", trustAndProxy(proxy));
-        AgentJar agent = agent(env);
+        TestAgent agent = agent(env);
 
         imds.setEvents(List.of(reboot(EVENT_ID)));
         topic.await(r -> has(arrived(r, "eventgrid"), "Scheduled"), WAIT, "Scheduled");
@@ -678,9 +675,9 @@ class EventGridSinkIT {
         Map<String, String> env = env(topic, "eventgrid");
         env.put("AGENT_EVENTGRID_ENDPOINT", "");
         env.put("AGENT_SINKS", "log,eventgrid");
-        AgentJar agent = agent(env);
+        TestAgent agent = agent(env);
 
-        assertEquals(2, agent.waitForExit(WAIT));
+        assertEquals(2, agent.awaitExit(WAIT));
 
         List<String> lines = agent.stderr().lines().filter(l -> l.startsWith("scheduled-events-agent:")).toList();
         assertEquals(1, lines.size(), agent.stderr());

@@ -2,19 +2,13 @@ package scheduledevents.notify;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import jakarta.mail.AuthenticationFailedException;
-import jakarta.mail.MessagingException;
-import jakarta.mail.SendFailedException;
 import jakarta.mail.Session;
-import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -22,13 +16,9 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
-import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
-import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
-import org.eclipse.angus.mail.util.MailConnectException;
 import org.junit.jupiter.api.Test;
 import scheduledevents.config.InvalidSettingException;
 import scheduledevents.config.SettingsReader;
-import scheduledevents.delivery.PermanentDeliveryException;
 
 class MailComposerTest {
     static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-12T16:31:00Z"), ZoneOffset.UTC);
@@ -104,27 +94,6 @@ class MailComposerTest {
         String text = Templates.load("k", java.nio.file.Path.of("templates/mail.txt.mustache"),
                 Templates.Escaping.TEXT).render(view);
         assertTrue(text.contains("<b>Reboot</b> of a&b"), text);
-    }
-
-    @Test
-    void smtpRepliesAreClassified() {
-        SmtpFailures failures = new SmtpFailures(read(settings(), true));
-        InternetAddress to = new InternetAddress();
-        RuntimeException userUnknown = failures.classify(new SendFailedException("Invalid Addresses",
-                new SMTPAddressFailedException(to, "RCPT TO", 550, "550 5.1.1 user unknown")));
-        assertInstanceOf(PermanentDeliveryException.class, userUnknown);
-        assertTrue(userUnknown.getMessage().contains("check the addresses in agent.mail.to"), userUnknown.getMessage());
-        assertInstanceOf(PermanentDeliveryException.class, failures.classify(
-                new AuthenticationFailedException("535 5.7.8 Authentication credentials invalid")));
-        assertInstanceOf(PermanentDeliveryException.class, failures.classify(
-                new SMTPSendFailedException("DATA", 554, "554 message refused", null, null, null, null)));
-        assertInstanceOf(SmtpFailures.RetryableMailException.class, failures.classify(
-                new SMTPSendFailedException("MAIL FROM", 451, "451 try again later", null, null, null, null)));
-        assertInstanceOf(SmtpFailures.RetryableMailException.class, failures.classify(
-                new MailConnectException(new org.eclipse.angus.mail.util.SocketConnectException("refused",
-                        new ConnectException("Connection refused"), "smtp.example.com", 587, 1000))));
-        assertInstanceOf(SmtpFailures.RetryableMailException.class, failures.classify(
-                new MessagingException("STARTTLS is required but host does not support STARTTLS")));
     }
 
     @Test

@@ -29,6 +29,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import scheduledevents.simulator.ImdsSimulator;
 import scheduledevents.simulator.SimEvent;
+import scheduledevents.testing.Ports;
+import scheduledevents.testing.TestAgent;
 
 /** The mail sink's route (routes/43-sink-mail.yaml) against a real SMTP server (GreenMail) and the IMDS simulator. */
 class MailSinkRouteTest {
@@ -39,12 +41,12 @@ class MailSinkRouteTest {
     ImdsSimulator imds;
     GreenMail smtp;
     int smtpPort;
-    InProcessAgent agent;
+    TestAgent agent;
 
     @BeforeEach
     void start() throws Exception {
         imds = new ImdsSimulator().start();
-        smtpPort = Loopback.freePort();
+        smtpPort = Ports.free();
         smtp = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
     }
 
@@ -57,7 +59,7 @@ class MailSinkRouteTest {
         imds.close();
     }
 
-    private InProcessAgent startAgent(Map<String, String> extra) throws Exception {
+    private TestAgent startAgent(Map<String, String> extra) throws Exception {
         Map<String, String> settings = new java.util.LinkedHashMap<>(Map.of(
                 "agent.sinks", "mail",
                 "agent.mail.host", "127.0.0.1",
@@ -66,7 +68,8 @@ class MailSinkRouteTest {
                 "agent.mail.from", "Scheduled Events <agent@example.com>",
                 "agent.mail.to", "ops@example.com"));
         settings.putAll(extra);
-        agent = InProcessAgent.start(state, imds.baseUrl(), settings);
+        agent = TestAgent.inProcess(state).against(imds).setting("agent.state.dir", state.toString())
+                .settings(settings).start();
         return agent;
     }
 
@@ -78,12 +81,12 @@ class MailSinkRouteTest {
         imds.setEvents(List.of(reboot));
         startAgent(Map.of());
 
-        InProcessAgent.await("the Scheduled mail", () -> smtp.getReceivedMessages().length == 1);
+        agent.await("the Scheduled mail", () -> smtp.getReceivedMessages().length == 1);
         imds.setEvents(List.of(reboot.started()));
-        InProcessAgent.await("the Started mail", () -> smtp.getReceivedMessages().length == 2);
+        agent.await("the Started mail", () -> smtp.getReceivedMessages().length == 2);
         imds.setEvents(List.of());
-        InProcessAgent.await("the Completed mail", () -> smtp.getReceivedMessages().length == 3);
-        InProcessAgent.await("three deliveries", () -> agent.count("agent.sink.deliveries", "mail") == 3);
+        agent.await("the Completed mail", () -> smtp.getReceivedMessages().length == 3);
+        agent.await("three deliveries", () -> agent.count("agent.sink.deliveries", "mail") == 3);
 
         MimeMessage[] mails = smtp.getReceivedMessages();
         assertEquals(3, mails.length, "one mail per transition, no repeat");
@@ -115,8 +118,8 @@ class MailSinkRouteTest {
         imds.setDocument(Files.readString(INJECTION));
         startAgent(Map.of());
 
-        InProcessAgent.await("the mail", () -> smtp.getReceivedMessages().length >= 1);
-        InProcessAgent.await("the delivery", () -> agent.count("agent.sink.deliveries", "mail") == 1);
+        agent.await("the mail", () -> smtp.getReceivedMessages().length >= 1);
+        agent.await("the delivery", () -> agent.count("agent.sink.deliveries", "mail") == 1);
         MimeMessage[] mails = smtp.getReceivedMessages();
         assertEquals(1, mails.length, "GreenMail delivers one copy per recipient: an injected Bcc would make two");
         MimeMessage mail = mails[0];
@@ -151,12 +154,12 @@ class MailSinkRouteTest {
         imds.setEvents(List.of(SimEvent.scheduled("outage-1", "Freeze", notBefore, "myvm"),
                 SimEvent.scheduled("outage-2", "Redeploy", notBefore, "myvm")));
         startAgent(Map.of());
-        InProcessAgent.await("failed attempts while the relay is down",
+        agent.await("failed attempts while the relay is down",
                 () -> agent.count("agent.sink.retries", "mail") >= 3);
         assertEquals(0, agent.count("agent.sink.deliveries", "mail"));
 
         smtp.start();
-        InProcessAgent.await("both mails after recovery", () -> agent.count("agent.sink.deliveries", "mail") == 2);
+        agent.await("both mails after recovery", () -> agent.count("agent.sink.deliveries", "mail") == 2);
         MimeMessage[] mails = smtp.getReceivedMessages();
         assertEquals(2, mails.length);
         List<String> subjects = Arrays.stream(mails).map(MailSinkRouteTest::subject).sorted().toList();
@@ -171,11 +174,11 @@ class MailSinkRouteTest {
         SimEvent freeze = SimEvent.scheduled("digest-1", "Freeze", Instant.now().plusSeconds(900), "myvm");
         imds.setEvents(List.of(freeze));
         startAgent(Map.of("agent.mail.statuses", "Scheduled"));
-        InProcessAgent.await("the Scheduled mail", () -> smtp.getReceivedMessages().length == 1);
+        agent.await("the Scheduled mail", () -> smtp.getReceivedMessages().length == 1);
         imds.setEvents(List.of(freeze.started()));
-        InProcessAgent.await("the Started record taken off the queue", () -> queueEmptyAfter(2));
+        agent.await("the Started record taken off the queue", () -> queueEmptyAfter(2));
         imds.setEvents(List.of());
-        InProcessAgent.await("the Completed record taken off the queue", () -> queueEmptyAfter(3));
+        agent.await("the Completed record taken off the queue", () -> queueEmptyAfter(3));
         assertEquals(1, smtp.getReceivedMessages().length, "Started and Completed are not mailed");
         assertTrue(smtp.getReceivedMessages()[0].getSubject().startsWith("[Scheduled] Freeze of myvm"));
     }

@@ -10,6 +10,7 @@ import com.icegreen.greenmail.util.ServerSetup;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import scheduledevents.simulator.ImdsSimulator;
 import scheduledevents.simulator.SimEvent;
+import scheduledevents.testing.Ports;
+import scheduledevents.testing.TestAgent;
 
 /**
  * End to end: the packaged jar as its own process, the IMDS simulator, GreenMail (SMTP and SMTPS with a test CA that
@@ -71,7 +74,7 @@ class NotificationsIT {
     void start() throws Exception {
         imds = new ImdsSimulator().start();
         webhook = new WebhookReceiver();
-        port = Loopback.freePort();
+        port = Ports.free();
     }
 
     @AfterEach
@@ -95,6 +98,9 @@ class NotificationsIT {
                 "AGENT_MAIL_TO", "ops@example.com",
                 "AGENT_WEBHOOK_URL", webhook.url(),
                 "AGENT_WEBHOOK_FORMAT", "teams"));
+        env.put("AGENT_POLL_INTERVAL", "100");
+        env.put("AGENT_SINK_RETRY_INITIAL_DELAY", "100");
+        env.put("AGENT_SINK_RETRY_MAX_DELAY", "500");
         env.put("AGENT_MAIL_USERNAME", "agent");
         env.put("AGENT_MAIL_PASSWORD", password);
         env.put("JAVA_TOOL_OPTIONS", "-Djavax.net.ssl.trustStore=" + truststore
@@ -103,7 +109,10 @@ class NotificationsIT {
     }
 
     private void greenMail(String protocol) {
-        smtp = new GreenMail(new ServerSetup(port, "127.0.0.1", protocol));
+        ServerSetup setup = new ServerSetup(port, "127.0.0.1", protocol);
+        // GreenMail's 2 s to start SMTPS (key pair, TLS context) is too short on a loaded build machine
+        setup.setServerStartupTimeout(30_000);
+        smtp = new GreenMail(setup);
         smtp.start();
         smtp.setUser("ops@example.com", "agent", PASSWORD);
     }
@@ -113,11 +122,11 @@ class NotificationsIT {
         greenMail(ServerSetup.PROTOCOL_SMTPS);
         SimEvent reboot = SimEvent.scheduled("IT-1", "Reboot", Instant.now().plusSeconds(1800), "myvm");
         imds.setEvents(List.of(reboot));
-        try (AgentJar agent = AgentJar.start(work, env("mail,webhook", "smtps", PASSWORD))) {
-            InProcessAgent.await("the Scheduled mail and POST",
+        try (TestAgent agent = TestAgent.jar(work).env(env("mail,webhook", "smtps", PASSWORD)).start()) {
+            agent.await("the Scheduled mail and POST",
                     () -> smtp.getReceivedMessages().length == 1 && webhook.requests().size() == 1);
             imds.setEvents(List.of());
-            InProcessAgent.await("the Canceled mail and POST",
+            agent.await("the Canceled mail and POST",
                     () -> smtp.getReceivedMessages().length == 2 && webhook.requests().size() == 2);
             String log = agent.output();
             assertFalse(log.contains(PASSWORD), "the SMTP password is never logged:\n" + log);
@@ -140,8 +149,8 @@ class NotificationsIT {
         imds.setEvents(List.of(SimEvent.scheduled("IT-2", "Freeze", Instant.now().plusSeconds(900), "myvm")));
         String wrong = "Wr0ng-Passw0rd-77";
         Path deadLetters = work.resolve("state/dead-letter/mail.jsonl");
-        try (AgentJar agent = AgentJar.start(work, env("mail", "smtps", wrong))) {
-            InProcessAgent.await("the dead letter", () -> Files.exists(deadLetters) && agent.output().contains(
+        try (TestAgent agent = TestAgent.jar(work).env(env("mail", "smtps", wrong)).start()) {
+            agent.await("the dead letter", () -> Files.exists(deadLetters) && agent.output().contains(
                     "dead-lettered"));
             String log = agent.output();
             assertTrue(log.contains("refused the mail for good (535"), log);
@@ -156,8 +165,8 @@ class NotificationsIT {
     void starttlsIsRequiredByDefaultSoAPlainRelayGetsNothing() throws Exception {
         greenMail(ServerSetup.PROTOCOL_SMTP);   // GreenMail's SMTP does not offer STARTTLS
         imds.setEvents(List.of(SimEvent.scheduled("IT-3", "Freeze", Instant.now().plusSeconds(900), "myvm")));
-        try (AgentJar agent = AgentJar.start(work, env("mail", "smtp", PASSWORD))) {
-            InProcessAgent.await("a few refused attempts", () -> agent.output().split("will retry", -1).length > 3);
+        try (TestAgent agent = TestAgent.jar(work).env(env("mail", "smtp", PASSWORD)).start()) {
+            agent.await("a few refused attempts", () -> agent.output().split("will retry", -1).length > 3);
             assertTrue(agent.output().contains("STARTTLS"), agent.output());
             assertEquals(0, smtp.getReceivedMessages().length, "no mail, and no password, over a plain connection");
             assertFalse(agent.output().contains(PASSWORD));
@@ -168,16 +177,16 @@ class NotificationsIT {
     void anEnabledSinkWithoutItsSettingsStopsStartUpWithOneLine() throws Exception {
         Map<String, String> env = env("log,mail", "smtp", PASSWORD);
         env.remove("AGENT_MAIL_TO");
-        try (AgentJar agent = AgentJar.start(work, env)) {
-            assertEquals(2, agent.exitStatus());
+        try (TestAgent agent = TestAgent.jar(work).env(env).start()) {
+            assertEquals(2, agent.awaitExit(Duration.ofSeconds(60)));
             List<String> lines = agent.output().lines().filter(l -> l.contains("Invalid setting")).toList();
             assertEquals(List.of("scheduled-events-agent: Invalid setting agent.mail.to: must be set to a comma list "
                     + "of recipients when agent.sinks has mail"), lines);
         }
         Map<String, String> noUrl = env("webhook", "smtp", PASSWORD);
         noUrl.remove("AGENT_WEBHOOK_URL");
-        try (AgentJar agent = AgentJar.start(work, noUrl)) {
-            assertEquals(2, agent.exitStatus());
+        try (TestAgent agent = TestAgent.jar(work).env(noUrl).start()) {
+            assertEquals(2, agent.awaitExit(Duration.ofSeconds(60)));
             assertTrue(agent.output().contains("scheduled-events-agent: Invalid setting agent.webhook.url: must be set"),
                     agent.output());
         }

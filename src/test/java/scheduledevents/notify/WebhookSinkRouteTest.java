@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import scheduledevents.config.SettingsReader;
 import scheduledevents.simulator.ImdsSimulator;
 import scheduledevents.simulator.SimEvent;
+import scheduledevents.testing.TestAgent;
 
 /** The webhook sink's route (routes/44-sink-webhook.yaml) against a real HTTP receiver on loopback. */
 class WebhookSinkRouteTest {
@@ -28,7 +29,7 @@ class WebhookSinkRouteTest {
     Path state;
     ImdsSimulator imds;
     WebhookReceiver receiver;
-    InProcessAgent agent;
+    TestAgent agent;
 
     @BeforeEach
     void start() throws Exception {
@@ -51,17 +52,18 @@ class WebhookSinkRouteTest {
         settings.put("agent.webhook.url", receiver.url());
         settings.put("agent.webhook.format", format);
         settings.putAll(extra);
-        agent = InProcessAgent.start(state, imds.baseUrl(), settings);
+        agent = TestAgent.inProcess(state).against(imds).setting("agent.state.dir", state.toString())
+                .settings(settings).start();
     }
 
     private List<WebhookReceiver.Request> threeTransitions() throws Exception {
         SimEvent freeze = SimEvent.scheduled("F-1", "Freeze", Instant.now().plusSeconds(900), "myvm");
         imds.setEvents(List.of(freeze));
-        InProcessAgent.await("the Scheduled POST", () -> receiver.requests().size() == 1);
+        agent.await("the Scheduled POST", () -> receiver.requests().size() == 1);
         imds.setEvents(List.of(freeze.started()));
-        InProcessAgent.await("the Started POST", () -> receiver.requests().size() == 2);
+        agent.await("the Started POST", () -> receiver.requests().size() == 2);
         imds.setEvents(List.of());
-        InProcessAgent.await("three deliveries", () -> agent.count("agent.sink.deliveries", "webhook") == 3);
+        agent.await("three deliveries", () -> agent.count("agent.sink.deliveries", "webhook") == 3);
         List<WebhookReceiver.Request> requests = receiver.requests();
         assertEquals(3, requests.size(), "one POST per transition");
         for (WebhookReceiver.Request r : requests) {
@@ -113,7 +115,7 @@ class WebhookSinkRouteTest {
     void theInjectionFixtureStaysInertTextInEveryFormat() throws Exception {
         imds.setDocument(Files.readString(MailSinkRouteTest.INJECTION));
         startAgent("slack", Map.of());
-        InProcessAgent.await("the POST", () -> agent.count("agent.sink.deliveries", "webhook") == 1);
+        agent.await("the POST", () -> agent.count("agent.sink.deliveries", "webhook") == 1);
         String body = receiver.requests().get(0).body();
         assertFalse(body.contains("<script>"), body);
         String text = read(body).path("text").asText();
@@ -136,7 +138,7 @@ class WebhookSinkRouteTest {
         receiver.answerNext(500, 503, 429, 408);
         startAgent("json", Map.of());
         imds.setEvents(List.of(SimEvent.scheduled("R-1", "Reboot", Instant.now().plusSeconds(900), "myvm")));
-        InProcessAgent.await("delivery after four refusals", () -> agent.count("agent.sink.deliveries", "webhook") == 1);
+        agent.await("delivery after four refusals", () -> agent.count("agent.sink.deliveries", "webhook") == 1);
         assertEquals(5, receiver.requests().size());
         assertEquals(4, agent.count("agent.sink.retries", "webhook"));
         assertFalse(Files.exists(state.resolve("dead-letter/webhook.jsonl")));
@@ -148,7 +150,7 @@ class WebhookSinkRouteTest {
         startAgent("json", Map.of());
         imds.setEvents(List.of(SimEvent.scheduled("G-1", "Reboot", Instant.now().plusSeconds(900), "myvm")));
         Path deadLetters = state.resolve("dead-letter/webhook.jsonl");
-        InProcessAgent.await("the dead letter", () -> Files.exists(deadLetters));
+        agent.await("the dead letter", () -> Files.exists(deadLetters));
         assertEquals(1, receiver.requests().size(), "no retry");
         JsonNode line = read(Files.readAllLines(deadLetters).get(0));
         String reason = line.path("Reason").asText();

@@ -59,7 +59,7 @@ class BuiltInScenariosTest {
         SettableClock clock = new SettableClock(T0);
 
         try (ImdsSimulator simulator = new ImdsSimulator("127.0.0.1", 0, "myvm", clock).start()) {
-            ImdsClient client = new ImdsClient(simulator);
+            ImdsTestClient client = new ImdsTestClient(simulator);
             simulator.play(scenario, speed);
             JsonNode previous = null;
             Map<String, List<String>> statusesById = new HashMap<>();

@@ -36,23 +36,23 @@ class ImdsHttpTest extends SimulatorOnLoopback {
 
     @Test
     void metadataHeaderIsRequired() {
-        HttpResponse<String> missing = client.send(client.request(ImdsClient.EVENTS).GET());
-        HttpResponse<String> wrong = client.send(client.request(ImdsClient.EVENTS).header("Metadata", "false").GET());
-        HttpResponse<String> compute = client.send(client.request(ImdsClient.COMPUTE).GET());
+        HttpResponse<String> missing = client.send(client.request(ImdsTestClient.EVENTS).GET());
+        HttpResponse<String> wrong = client.send(client.request(ImdsTestClient.EVENTS).header("Metadata", "false").GET());
+        HttpResponse<String> compute = client.send(client.request(ImdsTestClient.COMPUTE).GET());
 
         for (HttpResponse<String> response : List.of(missing, wrong, compute)) {
             assertEquals(400, response.statusCode());
-            assertTrue(ImdsClient.parse(response.body()).path("error").asText().contains("metadata header"));
+            assertTrue(ImdsTestClient.parse(response.body()).path("error").asText().contains("metadata header"));
         }
     }
 
     @Test
     void requestsCarryingXForwardedForAreRejected() {
-        HttpResponse<String> response = client.send(client.request(ImdsClient.EVENTS)
+        HttpResponse<String> response = client.send(client.request(ImdsTestClient.EVENTS)
                 .header("Metadata", "true").header("X-Forwarded-For", "10.0.0.7").GET());
 
         assertEquals(400, response.statusCode());
-        assertTrue(ImdsClient.parse(response.body()).has("error"));
+        assertTrue(ImdsTestClient.parse(response.body()).has("error"));
     }
 
     @Test
@@ -64,7 +64,7 @@ class ImdsHttpTest extends SimulatorOnLoopback {
 
         assertEquals(400, none.statusCode());
         assertEquals(400, empty.statusCode());
-        assertTrue(ImdsClient.parse(none.body()).path("error").asText().contains("api-version"));
+        assertTrue(ImdsTestClient.parse(none.body()).path("error").asText().contains("api-version"));
     }
 
     @ParameterizedTest
@@ -76,7 +76,7 @@ class ImdsHttpTest extends SimulatorOnLoopback {
 
     @Test
     void otherMethodsAreNotAllowed() {
-        HttpResponse<String> response = client.send(client.request(ImdsClient.EVENTS).header("Metadata", "true")
+        HttpResponse<String> response = client.send(client.request(ImdsTestClient.EVENTS).header("Metadata", "true")
                 .method("DELETE", HttpRequest.BodyPublishers.noBody()));
 
         assertEquals(405, response.statusCode());
@@ -84,10 +84,10 @@ class ImdsHttpTest extends SimulatorOnLoopback {
 
     @Test
     void computeDescribesTheConfiguredVm() {
-        HttpResponse<String> response = client.send(client.request(ImdsClient.COMPUTE).header("Metadata", "true").GET());
+        HttpResponse<String> response = client.send(client.request(ImdsTestClient.COMPUTE).header("Metadata", "true").GET());
 
         assertEquals(200, response.statusCode());
-        JsonNode compute = ImdsClient.parse(response.body());
+        JsonNode compute = ImdsTestClient.parse(response.body());
         assertEquals("web-1", compute.path("name").asText());
         assertTrue(compute.path("resourceId").asText().endsWith("/providers/Microsoft.Compute/virtualMachines/web-1"));
         assertTrue(compute.path("resourceId").asText().contains(compute.path("subscriptionId").asText()));
@@ -191,7 +191,7 @@ class ImdsHttpTest extends SimulatorOnLoopback {
         HttpResponse<String> response = client.post(body);
 
         assertEquals(400, response.statusCode(), body);
-        assertTrue(ImdsClient.parse(response.body()).has("error"));
+        assertTrue(ImdsTestClient.parse(response.body()).has("error"));
         assertTrue(simulator.approvals().isEmpty());
         assertEquals(200, client.getEvents().statusCode());
     }
@@ -209,7 +209,7 @@ class ImdsHttpTest extends SimulatorOnLoopback {
         clock.advance(Duration.ofSeconds(5));
         client.getEvents();
         client.send(client.request("/nope").header("User-Agent", "probe/1").GET());
-        client.send(client.request(ImdsClient.EVENTS).header("Metadata", "true").header("X-Forwarded-For", "1.2.3.4")
+        client.send(client.request(ImdsTestClient.EVENTS).header("Metadata", "true").header("X-Forwarded-For", "1.2.3.4")
                 .GET());
         client.approve("e1");
 
@@ -218,7 +218,7 @@ class ImdsHttpTest extends SimulatorOnLoopback {
         assertEquals(4, requests.size());
         RecordedRequest get = requests.get(0);
         assertEquals("GET", get.method());
-        assertEquals(ImdsClient.EVENTS, get.pathAndQuery());
+        assertEquals(ImdsTestClient.EVENTS, get.pathAndQuery());
         assertEquals("true", get.metadataHeader());
         assertEquals(200, get.status());
         assertEquals(T0.plusSeconds(5), get.receivedAt());

@@ -54,12 +54,12 @@ class RequestLogTest {
     @Test
     void simulatorCountsEveryMethodAndPathAndCanForget() throws IOException {
         try (ImdsSimulator simulator = new ImdsSimulator().start()) {
-            ImdsClient client = new ImdsClient(simulator);
+            ImdsTestClient client = new ImdsTestClient(simulator);
             client.getEvents();
             client.getEvents();
             client.approve("e1");
             client.send(client.request("/nowhere").GET());
-            client.send(client.request(ImdsClient.COMPUTE).GET());
+            client.send(client.request(ImdsTestClient.COMPUTE).GET());
 
             assertEquals(5, simulator.maxRequestsInAnyWindow(Duration.ofMinutes(1)));
             simulator.clearRequests();

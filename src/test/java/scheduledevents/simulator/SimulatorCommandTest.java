@@ -18,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import scheduledevents.testing.Await;
 
 class SimulatorCommandTest {
 
@@ -104,7 +106,7 @@ class SimulatorCommandTest {
         HttpResponse<String> compute = http.send(HttpRequest.newBuilder(URI.create(url.group(1)
                 + "/metadata/instance/compute?api-version=2021-02-01")).header("Metadata", "true").build(),
                 HttpResponse.BodyHandlers.ofString());
-        JsonNode computeJson = ImdsClient.parse(compute.body());
+        JsonNode computeJson = ImdsTestClient.parse(compute.body());
         command.interrupt();
         command.join(5_000);
 
@@ -114,14 +116,9 @@ class SimulatorCommandTest {
         assertEquals("", err());
     }
 
-    private String awaitLine() throws InterruptedException {
-        for (int i = 0; i < 500; i++) {
-            String text = out.toString(StandardCharsets.UTF_8);
-            if (text.endsWith("\n")) {
-                return text.strip();
-            }
-            Thread.sleep(10);
-        }
-        throw new AssertionError("no start line; stderr: " + err());
+    private String awaitLine() {
+        Await.until("the simulator's start line", Duration.ofSeconds(30),
+                () -> out.toString(StandardCharsets.UTF_8).endsWith("\n"), () -> "stderr: " + err());
+        return out.toString(StandardCharsets.UTF_8).strip();
     }
 }

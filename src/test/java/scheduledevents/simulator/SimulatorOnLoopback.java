@@ -12,7 +12,7 @@ abstract class SimulatorOnLoopback {
 
     final SettableClock clock = new SettableClock(T0);
     ImdsSimulator simulator;
-    ImdsClient client;
+    ImdsTestClient client;
 
     /** The VM name the simulator plays. */
     String vmName() {
@@ -22,7 +22,7 @@ abstract class SimulatorOnLoopback {
     @BeforeEach
     void startSimulator() throws IOException {
         simulator = new ImdsSimulator("127.0.0.1", 0, vmName(), clock).start();
-        client = new ImdsClient(simulator);
+        client = new ImdsTestClient(simulator);
     }
 
     @AfterEach

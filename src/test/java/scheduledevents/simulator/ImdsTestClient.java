@@ -14,8 +14,8 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
-/** Talks to the simulator over real loopback HTTP, like the agent does. */
-final class ImdsClient {
+/** Talks to the simulator over real loopback HTTP, like the agent does (named apart from the agent's imds.ImdsClient). */
+final class ImdsTestClient {
 
     static final String EVENTS = "/metadata/scheduledevents?api-version=2020-07-01";
     static final String COMPUTE = "/metadata/instance/compute?api-version=2021-02-01";
@@ -27,7 +27,7 @@ final class ImdsClient {
             .build();
     private final String baseUrl;
 
-    ImdsClient(ImdsSimulator simulator) {
+    ImdsTestClient(ImdsSimulator simulator) {
         this.baseUrl = simulator.baseUrl();
     }
 
