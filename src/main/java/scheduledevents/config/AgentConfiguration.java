@@ -19,9 +19,11 @@ import org.apache.camel.main.MainListenerSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scheduledevents.delivery.DeadLetters;
+import scheduledevents.delivery.DeliveredKeyStores;
 import scheduledevents.delivery.DeliveryKeys;
 import scheduledevents.delivery.DeliveryPolicy;
 import scheduledevents.delivery.SinkQueues;
+import scheduledevents.delivery.StatusFilters;
 import scheduledevents.delivery.WakeUpScheduler;
 import scheduledevents.events.DocumentProblems;
 import scheduledevents.events.ScheduledEventsParser;
@@ -32,6 +34,7 @@ import scheduledevents.imds.ImdsClient;
 import scheduledevents.imds.ImdsPoller;
 import scheduledevents.imds.RequestBudget;
 import scheduledevents.notify.Notifications;
+import scheduledevents.notify.StatusFilter;
 import scheduledevents.observability.AgentMetrics;
 import scheduledevents.observability.ImdsHealthCheck;
 import scheduledevents.observability.ObserveServer;
@@ -104,9 +107,19 @@ public class AgentConfiguration implements CamelConfiguration {
                 () -> new WakeUpScheduler(queues, settings.sinkQueueFallbackPoll()));
         registry.bind("deliveryKeys", new DeliveryKeys());
         registry.bind("deliveryPolicy", policy);
-        registry.bind("deadLetters", new DeadLetters(settings.stateDir(), policy, metrics, clock));
+        // one key store per queue that is on, as delivered-<queue> (routes/40's template, 50, dead letters)
+        DeliveredKeyStores stores = new DeliveredKeyStores(settings.stateDir(), queueNames);
+        stores.bindAll(registry);
+        registry.bind("deliveredKeyStores", stores);
+        registry.bind("deadLetters", new DeadLetters(settings.stateDir(), stores, policy, metrics, clock));
         // mail and webhook sinks: their settings are checked only when agent.sinks names them
         Notifications.bind(registry, key -> lookup(context, key), settings.sinks(), clock);
+        StatusFilters statusFilters = new StatusFilters();
+        for (String sink : List.of("mail", "webhook")) {
+            Optional.ofNullable(registry.lookupByNameAndType(sink + "StatusFilter", StatusFilter.class))
+                    .ifPresent(filter -> statusFilters.add(sink, filter::wanted));
+        }
+        registry.bind("statusFilters", statusFilters);
         if (settings.sinks().contains(EventGridSettings.SINK)) {
             bindEventGrid(context, settings, AgentSettings.readEventGrid(key -> lookup(context, key), true));
         }
@@ -144,6 +157,14 @@ public class AgentConfiguration implements CamelConfiguration {
     private static void bindEventGrid(CamelContext context, AgentSettings settings, EventGridSettings eventGrid) {
         EventGridComponent component = new EventGridComponent();
         component.setAccessKey(eventGrid.key());
+        // the endpoint's options, set once here so that routes/42 writes only the topic
+        component.setCredentialType(lookup(context, "agent.eventgrid.auth"));
+        component.setSchema(lookup(context, "agent.eventgrid.schema"));
+        component.setSasTokenValidity(eventGrid.sasValidity().toMillis());
+        component.setManagedIdentityClientId(eventGrid.managedIdentityClientId());
+        // started on the first message: nothing is set up (with a managed identity: the Azure SDK loaded) until
+        // there is something to publish
+        component.setLazyStartProducer(true);
         context.addComponent("azure-eventgrid", component);
         context.getRegistry().bind("eventGridSettings", eventGrid);
         context.getRegistry().bind("eventGridRecordEvents", new RecordEvents(eventGrid.schema(),

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import org.apache.camel.Exchange;
-import org.apache.camel.spi.IdempotentRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scheduledevents.observability.AgentMetrics;
@@ -21,6 +20,8 @@ import scheduledevents.observability.AgentMetrics;
  */
 public class DeadLetters {
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
+    /** Exchange property with the record as read from its queue file (step keep-record of the sink template). */
+    public static final String RECORD_PROPERTY = "recordJson";
 
     private final Path directory;
     private final DeliveryPolicy policy;
@@ -28,9 +29,12 @@ public class DeadLetters {
     private final Clock clock;
     private final ObjectMapper mapper = new ObjectMapper();
     private final DeliveryKeys keys = new DeliveryKeys();
+    private final DeliveredKeyStores stores;
 
-    public DeadLetters(Path stateDir, DeliveryPolicy policy, AgentMetrics metrics, Clock clock) {
+    public DeadLetters(Path stateDir, DeliveredKeyStores stores, DeliveryPolicy policy, AgentMetrics metrics,
+            Clock clock) {
         this.directory = stateDir.resolve("dead-letter");
+        this.stores = stores;
         this.policy = policy;
         this.metrics = metrics;
         this.clock = clock;
@@ -40,14 +44,13 @@ public class DeadLetters {
      * A dead-lettered record is done for its sink: a repeat of the same transition must not be sent again. Camel's
      * idempotent consumer with {@code eager=false} (needed so a kill -9 mid-delivery loses nothing) treats a failure
      * handled by the error handler as a failure: it does not add the key, and with {@code removeOnFailure} it would
-     * remove one (PipelineRoutesTest shows it). So the key is added here, to the repository the sink route declares
-     * as {@code <sink>SinkDelivered}, and sink routes set {@code removeOnFailure: false}.
+     * remove one (SinkRoutesTest shows it). So the key is added here, to the sink's store, the same object the sink
+     * template's idempotent consumer uses, and the template sets {@code removeOnFailure: false}.
      */
-    private void markDone(Exchange exchange, String sink, String body) {
-        IdempotentRepository delivered = exchange.getContext().getRegistry()
-                .lookupByNameAndType(sink + "SinkDelivered", IdempotentRepository.class);
+    private void markDone(String sink, String body) {
+        DeliveredKeys delivered = stores.forQueue(sink);
         if (delivered == null) {
-            LOG.warn("Sink {}: no idempotent repository named {}SinkDelivered; a repeat may be sent again", sink, sink);
+            LOG.warn("Sink {}: not a queue of this agent; no key kept, a repeat may be sent again", sink);
             return;
         }
         try {
@@ -68,7 +71,11 @@ public class DeadLetters {
         }
         String sink = DeliveryPolicy.sinkOf(exchange);
         String reason = DeliveryPolicy.reason(DeliveryPolicy.failureOf(exchange));
-        String body = exchange.getIn().getBody(String.class);
+        // the record as queued (the template keeps it): a sink's steps may have replaced the body by the time it failed
+        String body = exchange.getProperty(RECORD_PROPERTY, String.class);
+        if (body == null) {
+            body = exchange.getIn().getBody(String.class);
+        }
         ObjectNode line = mapper.createObjectNode();
         line.put("Sink", sink);
         line.put("DeadLetteredAt", clock.instant().toString());
@@ -82,7 +89,7 @@ public class DeadLetters {
         Files.createDirectories(directory);
         Files.writeString(file(sink), mapper.writeValueAsString(line) + "\n", StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        markDone(exchange, sink, body);
+        markDone(sink, body);
         metrics.deadLettered(sink);
         LOG.error("Sink {}: record dead-lettered ({}); kept in {}", sink, reason, file(sink));
     }

@@ -20,8 +20,8 @@ import scheduledevents.state.DamagedFiles;
 
 /**
  * A sink's persistent idempotent repository: the keys (see {@link DeliveryKeys}) of the records it accepted, one
- * per line in a file under {@code agent.state.dir/delivered/}. Camel's file repository, made from a path string
- * so a YAML route can declare it with a placeholder.
+ * per line in a file under {@code agent.state.dir/delivered/}: Camel's file repository, one per queue
+ * ({@link DeliveredKeyStores}).
  *
  * <p>Camel reads that file strictly, at start and again whenever a key is added, so a few bad bytes (a disk error, a
  * crash) would stop the agent, or every delivery, with a MalformedInputException that names no file. So at start the

@@ -8,8 +8,9 @@ import org.apache.camel.support.DefaultComponent;
  * {@code azure-eventgrid:topicEndpoint[?options]}: publishes the message body to an Azure Event Grid topic. Scheme,
  * path and option names are upstream camel-azure-eventgrid's (Camel 4.17+), so a route that uses only those runs on
  * either component; this one adds {@code schema}, {@code sasTokenValidity} and {@code managedIdentityClientId}, and
- * two credential types (see {@link CredentialType}). Options set on the component (such as {@code accessKey}) apply
- * to every endpoint, so a secret need not appear in an endpoint URI.
+ * two credential types (see {@link CredentialType}). Options set on the component ({@code accessKey},
+ * {@code credentialType}, {@code schema}, {@code sasTokenValidity}, {@code managedIdentityClientId},
+ * {@code lazyStartProducer}) apply to every endpoint, so a secret need not appear in an endpoint URI.
  *
  * <p>With a key or a SAS token ({@code ACCESS_KEY}, {@code SHARED_ACCESS_SIGNATURE}) and the agent's events
  * ({@link WireEvent}), a producer publishes with one HTTPS POST of its own ({@link HttpsPublisher}) and no class of
@@ -28,6 +29,9 @@ public class EventGridComponent extends DefaultComponent {
     private Object azureKeyCredential;
     private Object tokenCredential;
     private String credentialType;
+    private String schema;
+    private Long sasTokenValidity;
+    private String managedIdentityClientId;
     private SdkHttp sdkHttp;
 
     @Override
@@ -42,6 +46,16 @@ public class EventGridComponent extends DefaultComponent {
         if (credentialType != null) {
             endpoint.setCredentialType(credentialType);
         }
+        if (schema != null) {
+            endpoint.setSchema(schema);
+        }
+        if (sasTokenValidity != null) {
+            endpoint.setSasTokenValidity(sasTokenValidity);
+        }
+        if (managedIdentityClientId != null) {
+            endpoint.setManagedIdentityClientId(managedIdentityClientId);
+        }
+        endpoint.setLazyStartProducer(isLazyStartProducer());
         setProperties(endpoint, parameters);
         return endpoint;
     }
@@ -62,6 +76,21 @@ public class EventGridComponent extends DefaultComponent {
 
     public void setCredentialType(String credentialType) {
         this.credentialType = credentialType;
+    }
+
+    /** For every endpoint of this component, unless its URI says otherwise; see {@link EventGridEndpoint}. */
+    public void setSchema(String schema) {
+        this.schema = schema;
+    }
+
+    /** For every endpoint of this component, unless its URI says otherwise; see {@link EventGridEndpoint}. */
+    public void setSasTokenValidity(long sasTokenValidity) {
+        this.sasTokenValidity = sasTokenValidity;
+    }
+
+    /** For every endpoint of this component, unless its URI says otherwise; see {@link EventGridEndpoint}. */
+    public void setManagedIdentityClientId(String managedIdentityClientId) {
+        this.managedIdentityClientId = managedIdentityClientId;
     }
 
     /** The SDK's client that the producers and their credentials share; made on first call. */

@@ -14,6 +14,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.spi.Registry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scheduledevents.delivery.DeliveredKeyStores;
 import scheduledevents.delivery.DeliveredKeys;
 import scheduledevents.delivery.DeliveryKeys;
 import scheduledevents.delivery.DeliveryPolicy;
@@ -29,7 +30,7 @@ import scheduledevents.delivery.DeliveryPolicy;
 public class EventGridSink {
     private static final Logger LOG = LoggerFactory.getLogger(EventGridSink.class);
     static final String BATCH_PROPERTY = "scheduledEventsEventGridBatch";
-    static final String DELIVERED_KEYS_BEAN = "eventGridSinkDelivered";
+    static final String DELIVERED_KEYS_BEAN = DeliveredKeyStores.beanName("eventgrid");
     static final String RECORD_EVENTS_BEAN = "eventGridRecordEvents";
 
     private final Path queueDir;

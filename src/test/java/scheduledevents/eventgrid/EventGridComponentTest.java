@@ -433,6 +433,29 @@ class EventGridComponentTest {
     }
 
     @Test
+    void optionsSetOnTheComponentApplyToAnEndpointWhoseUriDoesNotSetThem() {
+        // the agent sets them on the component (routes/42 writes only the topic); a URI option still wins
+        EventGridComponent component = new EventGridComponent();
+        component.setCredentialType("sas");
+        component.setSchema("eventgrid");
+        component.setSasTokenValidity(120_000);
+        component.setManagedIdentityClientId("11111111-2222-3333-4444-555555555555");
+        component.setLazyStartProducer(true);
+        camel.addComponent("eventgrid-configured", component);
+
+        EventGridEndpoint bare = camel.getEndpoint("eventgrid-configured:" + topic.endpoint(), EventGridEndpoint.class);
+        assertEquals(CredentialType.SHARED_ACCESS_SIGNATURE, bare.getCredentialType());
+        assertEquals(EventSchema.EVENT_GRID, bare.getSchema());
+        assertEquals(120_000, bare.getSasTokenValidity());
+        assertEquals("11111111-2222-3333-4444-555555555555", bare.getManagedIdentityClientId());
+        assertTrue(bare.isLazyStartProducer());
+
+        EventGridEndpoint own = camel.getEndpoint("eventgrid-configured:" + topic.endpoint() + "?schema=cloudevents",
+                EventGridEndpoint.class);
+        assertEquals(EventSchema.CLOUD_EVENTS, own.getSchema());
+    }
+
+    @Test
     void aKeyWithALineBreakStopsTheProducerWithoutShowingIt() {
         EventGridEndpoint endpoint = camel.getEndpoint(uri("schema=eventgrid"), EventGridEndpoint.class);
         endpoint.setAccessKey(KEY.substring(0, 20) + "\n" + KEY.substring(20));

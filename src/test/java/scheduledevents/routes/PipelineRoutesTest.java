@@ -23,7 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import scheduledevents.Await;
 import scheduledevents.config.AgentConfiguration;
-import scheduledevents.delivery.SinkQueues;
+import scheduledevents.delivery.DeliveredKeyStores;
 import scheduledevents.events.ScheduledEvent;
 import scheduledevents.events.TransitionRecord;
 import scheduledevents.imds.VmIdentity;
@@ -33,11 +33,11 @@ import scheduledevents.simulator.SimEvent;
 /**
  * The real routes/ and application.properties in Camel main (camel-test-main-junit5), against the IMDS simulator.
  * Settings reach the routes as JVM system properties, which Camel's properties component lets override the file,
- * as the environment does in production.
+ * as the environment does in production. What a sink does with a failure: SinkRoutesTest.
  */
 class PipelineRoutesTest extends CamelMainTestSupport {
     private static final String[] SETTINGS = {"agent.imds.url", "agent.state.dir", "agent.sink.log.file",
-        "agent.poll.interval", "agent.sink.max-age", "agent.health.port", "agent.sink.queue.fallback-poll"};
+        "agent.poll.interval", "agent.health.port", "agent.sink.queue.fallback-poll"};
     static ImdsSimulator imds;
     static Path dir;
 
@@ -49,8 +49,6 @@ class PipelineRoutesTest extends CamelMainTestSupport {
         System.setProperty("agent.state.dir", dir.resolve("state").toString());
         System.setProperty("agent.sink.log.file", dir.resolve("sink/records.jsonl").toString());
         System.setProperty("agent.poll.interval", "100");
-        // Any failed delivery is dead-lettered at once: this class looks at what a handled failure leaves behind
-        System.setProperty("agent.sink.max-age", "1");
         System.setProperty("agent.health.port", "0");
         // an hour: every record here reaches the log sink because the fan-out woke its consumer
         System.setProperty("agent.sink.queue.fallback-poll", "3600000");
@@ -94,13 +92,21 @@ class PipelineRoutesTest extends CamelMainTestSupport {
     void sinksThatAreOffAndAnIdleRespondStageAreNeverCreated() {
         // agent.sinks=log, no hooks, agent.ack.policy=never: of the queue consumers, only sink-log is created
         assertNotNull(context.getRoute("sink-log"));
+        assertNotNull(context.getRoute("deliver-log"));
         String routes = allRouteFiles();
-        for (String off : List.of("sink-eventgrid", "eventgrid-publish", "sink-mail", "sink-webhook", "respond")) {
-            assertTrue(routes.contains("id: " + off + "\n"), off + " is a route in routes/");
+        for (String off : List.of("sink-eventgrid", "sink-mail", "sink-webhook")) {
+            assertTrue(routes.contains("routeId: " + off + "\n"), off + " is a templated route in routes/");
+            assertNull(context.getRoute(off), off);
+        }
+        for (String off : List.of("deliver-eventgrid", "deliver-mail", "deliver-webhook", "respond")) {
+            assertTrue(routes.contains("    id: " + off + "\n"), off + " is a route in routes/");
             assertNull(context.getRoute(off), off);
         }
         assertNull(context.getRegistry().lookupByName("mailSender"), "no mail session for a sink that is off");
         assertNull(context.getRegistry().lookupByName("webhookSender"), "no HTTPS client for a sink that is off");
+        for (String off : List.of("eventgrid", "mail", "webhook", "respond")) {
+            assertNull(context.getRegistry().lookupByName(DeliveredKeyStores.beanName(off)), "no key store for " + off);
+        }
     }
 
     @Test
@@ -115,32 +121,6 @@ class PipelineRoutesTest extends CamelMainTestSupport {
         await("the record in the log sink", () -> read(dir.resolve("sink/records.jsonl")).contains(record.eventId()));
     }
 
-    @Test
-    void aHandledFailureKeepsTheIdempotentKeySoTheSameTransitionIsNotDeliveredTwice() throws IOException {
-        Path sinkDir = dir.resolve("sink");
-        deleteIfDirectory(sinkDir);
-        Files.writeString(sinkDir, "blocks the records file");
-        SinkQueues queues = context.getRegistry().lookupByNameAndType("sinkQueues", SinkQueues.class);
-        TransitionRecord record = record("BBBB0002-0000-0000-0000-000000000002");
-        queues.enqueue(record);
-        Path deadLetters = dir.resolve("state/dead-letter/log.jsonl");
-        await("the dead letter", () -> read(deadLetters).contains(record.eventId()));
-        await("the exchange to complete", () -> queues.depth("log") == 0);
-        // Camel's idempotent consumer with eager=false and a handled exception: the key is kept
-        assertTrue(delivered().contains(record.eventId().toLowerCase(Locale.ROOT) + "/Scheduled"));
-
-        Files.delete(sinkDir);
-        queues.enqueue(record);
-        TransitionRecord other = record("CCCC0003-0000-0000-0000-000000000003");
-        queues.enqueue(other);
-        Path records = sinkDir.resolve("records.jsonl");
-        await("the other record", () -> read(records).contains(other.eventId()));
-        await("an empty queue", () -> queues.depth("log") == 0);
-
-        assertTrue(!read(records).contains(record.eventId()), "the repeat was dropped, not delivered");
-        assertEquals(1, read(deadLetters).lines().count(), "and not dead-lettered again");
-    }
-
     private static TransitionRecord record(String id) {
         ScheduledEvent event = new ScheduledEvent(id, "Reboot", "VirtualMachine", List.of("myvm"), "Scheduled", "",
                 "test", "Platform", -1, null);
@@ -149,18 +129,7 @@ class PipelineRoutesTest extends CamelMainTestSupport {
 
     @SuppressWarnings("unchecked")
     private IdempotentRepository delivered() {
-        return context.getRegistry().lookupByNameAndType("logSinkDelivered", IdempotentRepository.class);
-    }
-
-    private static void deleteIfDirectory(Path path) throws IOException {
-        if (Files.isDirectory(path)) {
-            try (Stream<Path> files = Files.list(path)) {
-                for (Path f : files.toList()) {
-                    Files.delete(f);
-                }
-            }
-            Files.delete(path);
-        }
+        return context.getRegistry().lookupByNameAndType(DeliveredKeyStores.beanName("log"), IdempotentRepository.class);
     }
 
     private static String read(Path file) {
