@@ -25,8 +25,8 @@ public final class SettingsReader {
     private static final Pattern SECRET_KEY = Pattern.compile(
             ".*(key|password|secret|token|credential|url|endpoint|headers?)$");
     /**
-     * Defaults: the repository's application.properties, packaged into the jar by the build (pom.xml) and loaded
-     * before the user's file. So the documented file is the only source of defaults, and a file copied from an older
+     * Defaults: the repository's application.properties, packaged into the jar by the build (pom.xml) and layered
+     * under the user's file. So the documented file is the only source of defaults, and a file copied from an older
      * release that lacks a newer key keeps working (that key keeps its default) instead of stopping start-up.
      */
     public static final String DEFAULTS_LOCATION = "classpath:scheduledevents/application.properties";
