@@ -13,6 +13,7 @@ import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 import scheduledevents.config.AgentConfiguration;
 import scheduledevents.config.InvalidSettingException;
+import scheduledevents.config.SettingsReader;
 import scheduledevents.simulator.SimulatorCommand;
 
 /**
@@ -106,7 +107,8 @@ public final class Agent {
                     + " not found: run from the agent's folder or pass --config FILE");
         }
         Main main = new Main();
-        main.setDefaultPropertyPlaceholderLocation("file:" + config.toAbsolutePath());
+        // this release's application.properties (packaged) first, then the user's file, which wins
+        main.setDefaultPropertyPlaceholderLocation(SettingsReader.locations(config));
         main.configure().addConfiguration(new AgentConfiguration());
         main.addMainListener(AgentConfiguration.sinkCheck());
         if (whenStarted != null) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.camel.impl.DefaultCamelContext;
 import scheduledevents.config.AgentSettings;
+import scheduledevents.config.SettingsReader;
 import scheduledevents.events.MalformedDocumentException;
 import scheduledevents.events.ScheduledEventsDocument;
 import scheduledevents.events.ScheduledEventsParser;
@@ -74,7 +75,7 @@ final class OnceCommand {
             throw new IllegalArgumentException("settings file " + config.toAbsolutePath() + " not found");
         }
         DefaultCamelContext context = new DefaultCamelContext();
-        context.getPropertiesComponent().setLocation("file:" + config.toAbsolutePath());
+        context.getPropertiesComponent().setLocation(SettingsReader.locations(config));
         return AgentSettings.read(key -> context.getPropertiesComponent().resolveProperty(key).orElse(null));
     }
 }

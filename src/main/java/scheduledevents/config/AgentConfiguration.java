@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.health.HealthCheckHelper;
+import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.StartupListener;
 import org.apache.camel.main.BaseMainSupport;
@@ -60,6 +61,7 @@ public class AgentConfiguration implements CamelConfiguration {
         // Sinks are known by their routes; those are loaded after this runs, so the sink check waits for start-up
         AgentSettings settings = AgentSettings.read(key -> lookup(context, key));
         AgentSettings.retiredKeysInUse(key -> lookup(context, key)).forEach(LOG::warn);
+        useCheckedValuesInRoutes(context, settings);
         Clock clock = Clock.systemUTC();
         Registry registry = context.getRegistry();
 
@@ -121,7 +123,7 @@ public class AgentConfiguration implements CamelConfiguration {
         }
         registry.bind("statusFilters", statusFilters);
         if (settings.sinks().contains(EventGridSettings.SINK)) {
-            bindEventGrid(context, settings, AgentSettings.readEventGrid(key -> lookup(context, key), true));
+            bindEventGrid(context, settings, AgentSettings.readEventGrid(key -> lookup(context, key)));
         }
         ImdsHealthCheck health = new ImdsHealthCheck(poller.status(), settings.healthDownAfter(), clock);
         health.setCamelContext(context);
@@ -196,6 +198,22 @@ public class AgentConfiguration implements CamelConfiguration {
         return ((ModelCamelContext) context).getRouteDefinitions().stream().map(RouteDefinition::getRouteId)
                 .filter(id -> id != null && id.startsWith(SINK_ROUTE_PREFIX))
                 .map(id -> id.substring(SINK_ROUTE_PREFIX.length())).sorted().toList();
+    }
+
+    /**
+     * The routes read some of the keys checked here as {{placeholders}}: they get the value as checked (a number of
+     * milliseconds, without the spaces an environment variable may carry), not the raw text, which Camel would
+     * read otherwise (" 70 " is a retry delay of 0 ms to Camel). Routes are loaded after this runs.
+     */
+    private static void useCheckedValuesInRoutes(CamelContext context, AgentSettings settings) {
+        PropertiesComponent properties = context.getPropertiesComponent();
+        properties.addOverrideProperty("agent.poll.interval", String.valueOf(settings.pollInterval().toMillis()));
+        properties.addOverrideProperty("agent.sink.retry.initial-delay",
+                String.valueOf(settings.sinkRetryInitialDelay().toMillis()));
+        properties.addOverrideProperty("agent.sink.retry.max-delay",
+                String.valueOf(settings.sinkRetryMaxDelay().toMillis()));
+        properties.addOverrideProperty("agent.state.dir", settings.stateDir().toString());
+        properties.addOverrideProperty("agent.sink.log.file", settings.logFile());
     }
 
     private static String lookup(CamelContext context, String key) {

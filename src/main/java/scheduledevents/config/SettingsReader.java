@@ -3,34 +3,66 @@ package scheduledevents.config;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import scheduledevents.events.UntrustedText;
 
 /**
- * Reads settings one key at a time, from Camel's properties (so the environment overrides) or a default; every
- * failure is one {@link InvalidSettingException} line that names the key. Values of secret keys are never part of a
- * message, and other values are quoted and made safe for a log line.
+ * The one reader of the agent's settings: one key at a time, from Camel's properties component, where the
+ * environment overrides the user's file, which overrides the defaults packaged in the jar (this release's
+ * application.properties, see {@link #DEFAULTS_LOCATION}). There is no other table of defaults: every key has a
+ * value, and one without is a bug of the agent, not of the user's file. Every failure is one
+ * {@link InvalidSettingException} line that names the key. Values of secret keys are never part of a message, and
+ * other values are quoted and made safe for a log line.
  */
 public final class SettingsReader {
     /** Keys whose value is, or may hold, a secret ({@link #quoted}): passwords, keys, tokens, URLs, headers. */
     private static final Pattern SECRET_KEY = Pattern.compile(
             ".*(key|password|secret|token|credential|url|endpoint|headers?)$");
-    private final Function<String, String> lookup;
-    private final Map<String, String> defaults;
+    /**
+     * Defaults: the repository's application.properties, packaged into the jar by the build (pom.xml) and layered
+     * under the user's file. So the documented file is the only source of defaults, and a file copied from an older
+     * release that lacks a newer key keeps working (that key keeps its default) instead of stopping start-up.
+     */
+    public static final String DEFAULTS_LOCATION = "classpath:scheduledevents/application.properties";
 
-    public SettingsReader(Function<String, String> lookup, Map<String, String> defaults) {
+    private final Function<String, String> lookup;
+
+    /** @param lookup a key's value after placeholders and environment overrides, or null when it has none */
+    public SettingsReader(Function<String, String> lookup) {
         this.lookup = lookup;
-        this.defaults = defaults;
     }
 
-    /** The value after placeholders and environment overrides, trimmed; the default when unset. */
+    /**
+     * Camel's property locations: the user's file, then the packaged defaults. Camel takes a key from the first
+     * location that has it, so the user's file wins over the defaults (and the environment over both).
+     */
+    public static String locations(Path userFile) {
+        return "file:" + userFile.toAbsolutePath() + "," + DEFAULTS_LOCATION;
+    }
+
+    /** The value after placeholders and environment overrides, trimmed (may be empty). */
     public String text(String key) {
         String value = lookup.apply(key);
-        return value == null ? defaults.getOrDefault(key, "") : value.trim();
+        if (value == null) {
+            throw new IllegalStateException("setting " + key + " has no value: every key the agent reads must be in "
+                    + "application.properties, which is packaged in the jar as its defaults");
+        }
+        return value.trim();
+    }
+
+    /** A value that must not be empty. */
+    public String nonEmpty(String key) {
+        String value = text(key);
+        if (value.isEmpty()) {
+            throw new InvalidSettingException(key, "must not be empty");
+        }
+        return value;
     }
 
     public String required(String key, String hint) {
@@ -52,6 +84,64 @@ public final class SettingsReader {
         } catch (NumberFormatException e) {
             throw new InvalidSettingException(key, "must be a whole number, got " + quoted(key, value));
         }
+    }
+
+    /** A whole number of {@code min}-{@code max}, which may exceed an int. */
+    public long number(String key, long min, long max) {
+        String value = text(key);
+        long n;
+        try {
+            n = Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new InvalidSettingException(key, "must be a whole number, got " + quoted(key, value));
+        }
+        if (n < min || n > max) {
+            throw new InvalidSettingException(key, "must be between " + min + " and " + max + ", got " + n);
+        }
+        return n;
+    }
+
+    /** Milliseconds, as a plain number (the form the YAML routes hand to Camel), at least {@code minMillis}. */
+    public Duration millis(String key, long minMillis) {
+        String value = nonEmpty(key);
+        Duration d;
+        try {
+            d = Duration.ofMillis(Long.parseLong(value));
+        } catch (NumberFormatException e) {
+            throw new InvalidSettingException(key, "must be a number of milliseconds, got " + quoted(key, value));
+        }
+        if (d.toMillis() < minMillis) {
+            throw new InvalidSettingException(key, "must be at least " + minMillis + " ms, got " + quoted(key, value));
+        }
+        return d;
+    }
+
+    /**
+     * A non-empty value turned into a type by {@code parse}, whose IllegalArgumentException says what is allowed.
+     *
+     * @param showValue add ", got '<value>'" to the message (for a parser whose message does not show it)
+     */
+    public <T> T choice(String key, Function<String, T> parse, boolean showValue) {
+        String value = showValue ? nonEmpty(key) : text(key);
+        try {
+            return parse.apply(value);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException(key, e.getMessage() + (showValue ? ", got " + quoted(key, value) : ""));
+        }
+    }
+
+    /** A path; an empty value is not one. */
+    public Path path(String key) {
+        try {
+            return Path.of(nonEmpty(key));
+        } catch (InvalidPathException e) {
+            throw new InvalidSettingException(key, "is not a valid path (" + e.getReason() + ")");
+        }
+    }
+
+    /** A base URL, http or https (the agent adds path and query to it); never repeated in a message. */
+    public URI httpUrl(String key) {
+        return url(key, nonEmpty(key), List.of("http", "https"), false, "");
     }
 
     public boolean bool(String key) {

@@ -32,9 +32,7 @@ public final class MailComposer {
     public MailComposer(MailSettings settings, Clock clock) {
         this.settings = settings;
         this.clock = clock;
-        if (settings.enabled()) {
-            templates();
-        }
+        templates();
     }
 
     /**

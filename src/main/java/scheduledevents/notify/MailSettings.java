@@ -11,13 +11,12 @@ import scheduledevents.config.SettingsReader;
 import scheduledevents.events.UntrustedText;
 
 /**
- * The {@code agent.mail.*} settings. They are checked only when the {@code mail} sink is enabled: a disabled sink's
- * route is still created, so empty values must be accepted then.
+ * The {@code agent.mail.*} settings, read and checked only when agent.sinks has mail (otherwise the sink's route is
+ * not created and nothing reads them).
  *
  * @param password secret: from AGENT_MAIL_PASSWORD; never in a log line or message ({@link #toString()} hides it)
  */
 public record MailSettings(
-        boolean enabled,
         String host,
         int port,
         String protocol,
@@ -35,16 +34,12 @@ public record MailSettings(
 
     static final List<String> PROTOCOLS = List.of("smtp", "smtps");
 
-    public static MailSettings read(SettingsReader s, boolean enabled) {
-        Path templates = Path.of(s.text("agent.templates.dir").isEmpty() ? "templates" : s.text("agent.templates.dir"));
+    public static MailSettings read(SettingsReader s) {
+        Path templates = s.path("agent.templates.dir");
         Path html = templates.resolve("mail.html.mustache");
         Path text = templates.resolve("mail.txt.mustache");
         StatusFilter statuses = StatusFilter.read(s, "agent.mail.statuses");
         String portal = s.text("agent.mail.portal-url");
-        if (!enabled) {
-            return new MailSettings(false, s.text("agent.mail.host"), 0, "smtp", true, "", "", null, List.of(),
-                    List.of(), Duration.ofSeconds(30), statuses, portal, html, text);
-        }
         String host = s.required("agent.mail.host", " to the SMTP relay's name when agent.sinks has mail");
         if (!host.matches("[A-Za-z0-9.:\\[\\]_-]+")) {
             throw new InvalidSettingException("agent.mail.host", "must be a host name or address, got '"
@@ -76,7 +71,7 @@ public record MailSettings(
             throw new InvalidSettingException("agent.mail.portal-url", "must be https:// and a host name alone, "
                     + "without a path or port");
         }
-        return new MailSettings(true, host, port, protocol, starttls, username.isEmpty() ? null : username,
+        return new MailSettings(host, port, protocol, starttls, username.isEmpty() ? null : username,
                 password.isEmpty() ? null : password, from, List.copyOf(to), List.copyOf(cc), timeout, statuses,
                 portal, html, text);
     }

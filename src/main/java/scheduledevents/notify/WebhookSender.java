@@ -32,9 +32,7 @@ public final class WebhookSender {
         this.clock = clock;
         this.client = HttpClient.newBuilder().connectTimeout(settings.timeout())
                 .followRedirects(HttpClient.Redirect.NEVER).build();
-        if (settings.enabled()) {
-            template();
-        }
+        template();
     }
 
     /** A failure that retrying may fix. */
@@ -55,9 +53,6 @@ public final class WebhookSender {
 
     /** The webhook route's step. */
     public void post(String recordJson) throws InterruptedException {
-        if (settings.url() == null) {
-            throw new PermanentDeliveryException("agent.webhook.url is not set");
-        }
         HttpRequest.Builder request = HttpRequest.newBuilder(settings.url()).timeout(settings.timeout())
                 .header("Content-Type", "application/json; charset=utf-8")
                 .header("User-Agent", "scheduled-events-agent")

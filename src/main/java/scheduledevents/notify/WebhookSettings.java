@@ -12,13 +12,12 @@ import scheduledevents.config.InvalidSettingException;
 import scheduledevents.config.SettingsReader;
 
 /**
- * The {@code agent.webhook.*} settings, checked only when the {@code webhook} sink is enabled.
+ * The {@code agent.webhook.*} settings, read and checked only when agent.sinks has webhook.
  *
  * @param url     secret (Teams and Slack put the token in it): from AGENT_WEBHOOK_URL; never in a log line or message
  * @param headers extra request headers; their values may be secret too (Authorization) and are never logged
  */
 public record WebhookSettings(
-        boolean enabled,
         URI url,
         String format,
         Path template,
@@ -32,23 +31,19 @@ public record WebhookSettings(
     /** Headers the JDK HTTP client sets itself and refuses from callers. */
     private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "expect", "host", "upgrade");
 
-    public static WebhookSettings read(SettingsReader s, boolean enabled) {
+    public static WebhookSettings read(SettingsReader s) {
         String format = s.oneOf("agent.webhook.format", FORMATS);
-        String dir = s.text("agent.templates.dir").isEmpty() ? "templates" : s.text("agent.templates.dir");
-        String custom = s.text("agent.webhook.template");
-        Path template = custom.isEmpty() ? Path.of(dir, "webhook-" + format + ".json.mustache") : Path.of(custom);
+        Path template = s.text("agent.webhook.template").isEmpty()
+                ? s.path("agent.templates.dir").resolve("webhook-" + format + ".json.mustache")
+                : s.path("agent.webhook.template");
         Templates.Escaping escaping = "slack".equals(format) ? Templates.Escaping.SLACK_JSON : Templates.Escaping.JSON;
         StatusFilter statuses = StatusFilter.read(s, "agent.webhook.statuses");
         String portal = s.text("agent.mail.portal-url");
-        if (!enabled) {
-            return new WebhookSettings(false, null, format, template, escaping, Map.of(), Duration.ofSeconds(10),
-                    statuses, portal);
-        }
         URI url = url(s.required("agent.webhook.url", " (AGENT_WEBHOOK_URL) to the endpoint's URL when agent.sinks "
                 + "has webhook"));
         Map<String, String> headers = headers(s.text("agent.webhook.headers"));
         Duration timeout = Duration.ofMillis(s.integer("agent.webhook.timeout", 1, Integer.MAX_VALUE));
-        return new WebhookSettings(true, url, format, template, escaping, headers, timeout, statuses, portal);
+        return new WebhookSettings(url, format, template, escaping, headers, timeout, statuses, portal);
     }
 
     /**
@@ -97,9 +92,6 @@ public record WebhookSettings(
 
     /** The URL without path and query, safe to show in a log line or message. */
     public String endpointForLog() {
-        if (url == null) {
-            return "(no URL)";
-        }
         return url.getScheme() + "://" + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort()) + "/...";
     }
 

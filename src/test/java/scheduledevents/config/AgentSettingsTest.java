@@ -30,11 +30,11 @@ class AgentSettingsTest {
     @TempDir
     Path stateDir;
 
-    /** Settings as given; every other key unset (null), and the state dir always a temporary one. */
+    /** Settings as given over the shipped application.properties, and the state dir always a temporary one. */
     private AgentSettings read(Map<String, String> given) {
         Map<String, String> values = new HashMap<>(given);
         values.putIfAbsent("agent.state.dir", stateDir.toString());
-        return AgentSettings.read(values::get);
+        return AgentSettings.read(TestSettings.with(values));
     }
 
     private InvalidSettingException rejected(String key, String value) {
@@ -55,37 +55,25 @@ class AgentSettingsTest {
         assertTrue(warnings.get(0).startsWith("agent.sink.queue.poll-delay (AGENT_SINK_QUEUE_POLL_DELAY) is no longer"
                 + " read"), warnings.get(0));
         assertTrue(warnings.get(0).contains("agent.sink.queue.fallback-poll"), warnings.get(0));
-        // the retired key is not a setting any more: it has no default and application.properties does not list it
-        assertFalse(AgentSettings.DEFAULTS.containsKey("agent.sink.queue.poll-delay"));
+        // the retired key is not a setting any more: application.properties does not list it
+        assertFalse(TestSettings.shipped().containsKey("agent.sink.queue.poll-delay"));
     }
 
     @Test
-    void defaultsAreValid() {
-        AgentSettings s = read(Map.of());
-        assertEquals(URI.create("http://169.254.169.254"), s.imdsUrl());
-        assertEquals("2020-07-01", s.imdsApiVersion());
-        assertEquals(Duration.ofMillis(2000), s.imdsConnectTimeout());
-        assertEquals(Duration.ofMillis(5000), s.imdsTimeout());
-        assertEquals(Duration.ofMillis(130000), s.imdsFirstRequestTimeout());
-        assertEquals(4, s.imdsMaxRequestsPerSecond());
-        assertEquals(Duration.ofSeconds(30), s.imdsBackoffMax());
-        assertEquals(Duration.ofSeconds(1), s.pollInterval());
-        assertEquals(stateDir, s.stateDir());
-        assertEquals(List.of("log"), s.sinks());
-        assertEquals("", s.logFile());
-        assertEquals(Duration.ofHours(24), s.sinkMaxAge());
-        assertEquals(Duration.ofSeconds(10), s.sinkQueueFallbackPoll());
-        assertEquals(Scope.THIS_VM, s.scope());
-        assertEquals("", s.vmName());
-        assertEquals(3, s.canceledMissingDocuments());
-        assertEquals(9465, s.healthPort());
-        assertEquals(Duration.ofMinutes(1), s.healthDownAfter());
+    void aKeyWithNoValueAnywhereIsTheAgentsBugNotTheUsers() {
+        // every key is in the packaged application.properties: one the code reads without it is a programming error
+        Map<String, String> values = TestSettings.shipped();
+        values.put("agent.state.dir", stateDir.toString());
+        values.remove("agent.health.down-after");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> AgentSettings.read(values::get));
+        assertTrue(e.getMessage().contains("agent.health.down-after"), e.getMessage());
     }
 
     @Test
-    void defaultStateDirIsRelativeStateDirectory() {
-        // not exercised by read() here: that would create ./state in the project
-        assertEquals("state", AgentSettings.DEFAULTS.get("agent.state.dir"));
+    void theRetryDelaysAreKeptNotJustChecked() {
+        AgentSettings s = read(Map.of("agent.sink.retry.initial-delay", "50", "agent.sink.retry.max-delay", "200"));
+        assertEquals(Duration.ofMillis(50), s.sinkRetryInitialDelay());
+        assertEquals(Duration.ofMillis(200), s.sinkRetryMaxDelay());
     }
 
     @Test
@@ -99,6 +87,8 @@ class AgentSettingsTest {
         shipped.stringPropertyNames().forEach(k -> values.put(k, shipped.getProperty(k)));
         values.put("agent.state.dir", stateDir.toString());
         assertDoesNotThrow(() -> AgentSettings.read(values::get));
+        assertDoesNotThrow(() -> AgentSettings.readEventGrid(TestSettings.with(Map.of("agent.eventgrid.endpoint",
+                "https://t.westeurope-1.eventgrid.azure.net/api/events", "agent.eventgrid.key", "k"))));
     }
 
     @Test

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class SettingsReaderTest {
     private static SettingsReader reader(String key, String value) {
-        return new SettingsReader(Map.of(key, value)::get, Map.of());
+        return new SettingsReader(Map.of(key, value)::get);
     }
 
     @Test

@@ -108,6 +108,21 @@ class CommandLineIT extends AgainstSimulator {
         }
     }
 
+    /** A settings file copied from an older release lacks the keys added since: they keep the packaged defaults. */
+    @Test
+    void aSettingsFileThatLacksKeysStillRunsTheAgentOnThePackagedDefaults() throws IOException {
+        Path older = Files.writeString(dir.resolve("older.properties"), "# a copy from an older release\n"
+                + "agent.sinks = log\n");
+        E2E.setEvents(imds, E2E.freezeScheduled("myvm"));
+        Path records = dir.resolve("records.jsonl");
+        try (TestAgent agent = TestAgent.jar(dir).env(E2E.env(imds, dir)).args("--config", older.toString()).start()) {
+            agent.await("the record, every key but agent.sinks and E2E's from the packaged defaults",
+                    Duration.ofSeconds(60), () -> E2E.transitions(records)
+                            .contains(E2E.FREEZE_ID.toLowerCase() + "/Scheduled"));
+            assertTrue(agent.isAlive(), agent.stderr());
+        }
+    }
+
     @Test
     void anUnwritableStateDirStopsStartUpNamingTheKey() throws IOException {
         Path file = Files.writeString(dir.resolve("not-a-dir"), "x");

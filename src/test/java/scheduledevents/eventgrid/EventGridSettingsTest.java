@@ -18,32 +18,23 @@ import org.junit.jupiter.params.provider.CsvSource;
 import scheduledevents.config.AgentSettings;
 import scheduledevents.config.EventGridSettings;
 import scheduledevents.config.InvalidSettingException;
+import scheduledevents.config.TestSettings;
 
 class EventGridSettingsTest {
     private static final String SECRET = "c2VjcmV0LWtleS10aGF0LW11c3Qtbm90LWxlYWs=";
     private final Map<String, String> values = new HashMap<>();
 
-    private EventGridSettings read(boolean enabled) {
-        return AgentSettings.readEventGrid(values::get, enabled);
+    /** The values set by the test over the shipped application.properties. */
+    private EventGridSettings read() {
+        return AgentSettings.readEventGrid(TestSettings.with(values));
     }
 
     private String failure(String expectedKey) {
-        InvalidSettingException e = assertThrows(InvalidSettingException.class, () -> read(true));
+        InvalidSettingException e = assertThrows(InvalidSettingException.class, () -> read());
         assertTrue(e.getMessage().startsWith("Invalid setting " + expectedKey + ": "), e.getMessage());
         assertFalse(e.getMessage().contains("\n"), e.getMessage());
         assertFalse(e.getMessage().contains(SECRET), e.getMessage());
         return e.getMessage();
-    }
-
-    @Test
-    void aDisabledSinkNeedsNothingAndToleratesNonsense() {
-        values.put("agent.eventgrid.auth", "bogus");
-        values.put("agent.eventgrid.batch.max-events", "many");
-
-        EventGridSettings settings = read(false);
-
-        assertFalse(settings.enabled());
-        assertNull(settings.key());
     }
 
     @Test
@@ -67,7 +58,7 @@ class EventGridSettingsTest {
     void managedIdentityNeedsNoKeyAndRefusesOne() {
         values.put("agent.eventgrid.endpoint", "https://t.westeurope-1.eventgrid.azure.net/api/events");
         values.put("agent.eventgrid.auth", "managed-identity");
-        assertEquals(CredentialType.MANAGED_IDENTITY, read(true).auth());
+        assertEquals(CredentialType.MANAGED_IDENTITY, read().auth());
 
         values.put("agent.eventgrid.key", SECRET);
         failure("agent.eventgrid.key");
@@ -115,7 +106,7 @@ class EventGridSettingsTest {
     void anEndpointWithAPortInRangeIsAccepted() {
         values.put("agent.eventgrid.key", SECRET);
         values.put("agent.eventgrid.endpoint", "https://127.0.0.1:65535/api/events");
-        assertEquals("https://127.0.0.1:65535/api/events", read(true).endpoint());
+        assertEquals("https://127.0.0.1:65535/api/events", read().endpoint());
     }
 
     @Test
@@ -125,7 +116,7 @@ class EventGridSettingsTest {
         values.put("agent.eventgrid.endpoint", "https://t.westeurope-1.eventgrid.azure.net/api/events");
         values.put("agent.eventgrid.key-file", file.toString());
 
-        EventGridSettings settings = read(true);
+        EventGridSettings settings = read();
 
         assertEquals(SECRET, settings.key());
         assertFalse(settings.toString().contains(SECRET), settings.toString());
@@ -135,15 +126,5 @@ class EventGridSettingsTest {
         values.remove("agent.eventgrid.key");
         values.put("agent.eventgrid.key-file", dir.resolve("missing").toString());
         failure("agent.eventgrid.key-file");
-    }
-
-    @Test
-    void defaultsAreDocumentedInApplicationProperties() throws IOException {
-        String properties = Files.readString(Path.of("application.properties"));
-        AgentSettings.DEFAULTS.entrySet().stream().filter(e -> e.getKey().startsWith("agent.eventgrid."))
-                .forEach(e -> assertTrue(properties.contains("\n" + e.getKey() + " = " + e.getValue() + "\n")
-                        || properties.contains("\n" + e.getKey() + " =" + (e.getValue().isEmpty() ? "\n" : " ")),
-                        e.getKey()));
-        assertTrue(properties.contains("\nagent.eventgrid.key =\n"), "the key stays empty in the file");
     }
 }

@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import scheduledevents.config.InvalidSettingException;
-import scheduledevents.config.SettingsReader;
+import scheduledevents.config.TestSettings;
 
 class MailComposerTest {
     static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-12T16:31:00Z"), ZoneOffset.UTC);
@@ -31,8 +31,8 @@ class MailComposerTest {
         return s;
     }
 
-    static MailSettings read(Map<String, String> values, boolean enabled) {
-        return MailSettings.read(new SettingsReader(values::get, Notifications.DEFAULTS), enabled);
+    static MailSettings read(Map<String, String> values) {
+        return MailSettings.read(TestSettings.reader(values));
     }
 
     static String record(String type, String status, String notBeforeUtc, String vmName) {
@@ -45,7 +45,7 @@ class MailComposerTest {
 
     @Test
     void subjectNamesTypeStatusVmAndTimeLeft() throws Exception {
-        MimeMessage mail = new MailComposer(read(settings(), true), CLOCK)
+        MimeMessage mail = new MailComposer(read(settings()), CLOCK)
                 .compose(record("Reboot", "Scheduled", "2026-11-12T16:45:00Z", "myvm"));
         assertEquals("[Scheduled] Reboot of myvm in 14 min (Thu 16:45 UTC)", mail.getSubject());
         assertEquals(2, mail.getRecipients(MimeMessage.RecipientType.TO).length);
@@ -55,7 +55,7 @@ class MailComposerTest {
     void aReturnedEventsSubjectSaysItIsBack() throws Exception {
         String back = record("Reboot", "Scheduled", "2026-11-12T16:45:00Z", "myvm").replace("{\"EventId\"",
                 "{\"Occurrence\":2,\"EventId\"");
-        MimeMessage mail = new MailComposer(read(settings(), true), CLOCK).compose(back);
+        MimeMessage mail = new MailComposer(read(settings()), CLOCK).compose(back);
         assertEquals("[Scheduled again] Reboot of myvm in 14 min (Thu 16:45 UTC)", mail.getSubject());
         Map<String, Object> view = TransitionView.of(back, CLOCK, "https://portal.azure.com");
         assertEquals(2, view.get("occurrence"));
@@ -68,7 +68,7 @@ class MailComposerTest {
     @Test
     void crLfInAnyFieldCannotAddAHeader() throws Exception {
         String evil = "Reboot\\r\\nBcc: attacker@example.com\\r\\nX-Evil: 1";
-        MimeMessage mail = new MailComposer(read(settings(), true), CLOCK)
+        MimeMessage mail = new MailComposer(read(settings()), CLOCK)
                 .compose(record(evil, "Scheduled\\r\\nCc: a@example.com", null, "vm\\nReply-To: x@example.com"));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         mail.writeTo(out);
@@ -99,26 +99,25 @@ class MailComposerTest {
     @Test
     void settingsAreCheckedOnlyWhenTheSinkIsEnabled() {
         Map<String, String> empty = new HashMap<>();
-        read(empty, false);
-        InvalidSettingException e = assertThrows(InvalidSettingException.class, () -> read(empty, true));
+        InvalidSettingException e = assertThrows(InvalidSettingException.class, () -> read(empty));
         assertEquals("Invalid setting agent.mail.host: must be set to the SMTP relay's name when agent.sinks has mail",
                 e.getMessage());
         Map<String, String> noTo = settings();
         noTo.remove("agent.mail.to");
-        assertTrue(assertThrows(InvalidSettingException.class, () -> read(noTo, true)).getMessage()
+        assertTrue(assertThrows(InvalidSettingException.class, () -> read(noTo)).getMessage()
                 .startsWith("Invalid setting agent.mail.to: must be set"));
         Map<String, String> clear = settings();
         clear.put("agent.mail.username", "agent");
         clear.put("agent.mail.password", "s3cret-pw");
         clear.put("agent.mail.starttls", "false");
-        String message = assertThrows(InvalidSettingException.class, () -> read(clear, true)).getMessage();
+        String message = assertThrows(InvalidSettingException.class, () -> read(clear)).getMessage();
         assertTrue(message.startsWith("Invalid setting agent.mail.starttls:"), message);
         assertFalse(message.contains("s3cret-pw"));
         clear.put("agent.mail.starttls", "true");
-        assertFalse(read(clear, true).toString().contains("s3cret-pw"));
+        assertFalse(read(clear).toString().contains("s3cret-pw"));
         Map<String, String> badTo = settings();
         badTo.put("agent.mail.to", "ops@example.com\r\nBcc: x@example.com");
-        assertTrue(assertThrows(InvalidSettingException.class, () -> read(badTo, true)).getMessage()
+        assertTrue(assertThrows(InvalidSettingException.class, () -> read(badTo)).getMessage()
                 .startsWith("Invalid setting agent.mail.to:"));
     }
 }

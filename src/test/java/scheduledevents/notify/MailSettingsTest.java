@@ -16,7 +16,7 @@ class MailSettingsTest {
     private static String failure(Map<String, String> extra) {
         Map<String, String> values = MailComposerTest.settings();
         values.putAll(extra);
-        return assertThrows(InvalidSettingException.class, () -> MailComposerTest.read(values, true)).getMessage();
+        return assertThrows(InvalidSettingException.class, () -> MailComposerTest.read(values)).getMessage();
     }
 
     /** A portal URL is not meant to hold a secret, but one given with credentials or a query is not repeated. */
@@ -37,9 +37,9 @@ class MailSettingsTest {
     @Test
     void theShippedPortalUrlsAreAccepted() {
         Map<String, String> values = MailComposerTest.settings();
-        assertEquals("https://portal.azure.com", MailComposerTest.read(values, true).portalUrl());
+        assertEquals("https://portal.azure.com", MailComposerTest.read(values).portalUrl());
         values.put("agent.mail.portal-url", "https://portal.azure.us");
-        assertEquals("https://portal.azure.us", MailComposerTest.read(values, true).portalUrl());
+        assertEquals("https://portal.azure.us", MailComposerTest.read(values).portalUrl());
     }
 
     @Test

@@ -18,7 +18,7 @@ import scheduledevents.delivery.PermanentDeliveryException;
 class SmtpFailuresTest {
     @Test
     void smtpRepliesAreClassified() {
-        SmtpFailures failures = new SmtpFailures(MailComposerTest.read(MailComposerTest.settings(), true));
+        SmtpFailures failures = new SmtpFailures(MailComposerTest.read(MailComposerTest.settings()));
         InternetAddress to = new InternetAddress();
         RuntimeException userUnknown = failures.classify(new SendFailedException("Invalid Addresses",
                 new SMTPAddressFailedException(to, "RCPT TO", 550, "550 5.1.1 user unknown")));

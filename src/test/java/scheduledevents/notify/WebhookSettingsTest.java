@@ -15,11 +15,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import scheduledevents.config.InvalidSettingException;
-import scheduledevents.config.SettingsReader;
+import scheduledevents.config.TestSettings;
 
 class WebhookSettingsTest {
     static WebhookSettings read(Map<String, String> values) {
-        return WebhookSettings.read(new SettingsReader(values::get, Notifications.DEFAULTS), true);
+        return WebhookSettings.read(TestSettings.reader(values));
     }
 
     @Test
@@ -88,17 +88,5 @@ class WebhookSettingsTest {
         assertTrue(message.contains(where), message);
         assertTrue(message.contains("Name: value"), "says the expected form: " + message);
         assertFalse(message.contains("s3cretTok") || message.contains("Bearer"), message);
-    }
-
-    @Test
-    void defaultsAreTheValuesInApplicationProperties() throws IOException {
-        Properties file = new Properties();
-        try (Reader reader = Files.newBufferedReader(Path.of("application.properties"))) {
-            file.load(reader);
-        }
-        Notifications.DEFAULTS.forEach((key, value) ->
-                assertEquals(value, file.getProperty(key), "application.properties " + key));
-        file.stringPropertyNames().stream().filter(k -> k.startsWith("agent.mail.") || k.startsWith("agent.webhook."))
-                .forEach(k -> assertTrue(Notifications.DEFAULTS.containsKey(k), k + " has a default"));
     }
 }

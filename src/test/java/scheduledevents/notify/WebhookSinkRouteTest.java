@@ -16,7 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import scheduledevents.config.SettingsReader;
+import scheduledevents.config.TestSettings;
 import scheduledevents.simulator.ImdsSimulator;
 import scheduledevents.simulator.SimEvent;
 import scheduledevents.testing.TestAgent;
@@ -123,8 +123,8 @@ class WebhookSinkRouteTest {
         assertTrue(text.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "escaped for Slack: " + text);
 
         for (String format : List.of("json", "teams")) {
-            WebhookSettings settings = WebhookSettings.read(new SettingsReader(Map.of("agent.webhook.format", format,
-                    "agent.webhook.url", receiver.url())::get, Notifications.DEFAULTS), true);
+            WebhookSettings settings = WebhookSettings.read(TestSettings.reader(Map.of("agent.webhook.format", format,
+                    "agent.webhook.url", receiver.url())));
             String record = "{\"EventId\":\"e3\\r\\nBcc: x\",\"EventType\":\"Reboot\",\"EventStatus\":\"Scheduled\","
                     + "\"Description\":\"<script>alert(1)</script>\\\"},{\",\"Resources\":[\"myvm\"],\"Vm\":{}}";
             String rendered = new WebhookSender(settings, java.time.Clock.systemUTC()).render(record);

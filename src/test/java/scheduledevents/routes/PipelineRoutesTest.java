@@ -21,7 +21,7 @@ import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import scheduledevents.Await;
+import scheduledevents.testing.Await;
 import scheduledevents.config.AgentConfiguration;
 import scheduledevents.delivery.DeliveredKeyStores;
 import scheduledevents.events.ScheduledEvent;
@@ -141,7 +141,7 @@ class PipelineRoutesTest extends CamelMainTestSupport {
     }
 
     private static void await(String what, BooleanSupplier condition) {
-        Await.await(what, Duration.ofSeconds(30), condition);
+        Await.until(what, Duration.ofSeconds(30), condition::getAsBoolean);
     }
 
     private static String allRouteFiles() {

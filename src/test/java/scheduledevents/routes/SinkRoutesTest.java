@@ -27,7 +27,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import scheduledevents.Await;
+import scheduledevents.testing.Await;
 import scheduledevents.config.AgentConfiguration;
 import scheduledevents.delivery.DeliveredKeyStores;
 import scheduledevents.delivery.SinkQueues;
@@ -200,6 +200,6 @@ class SinkRoutesTest {
     }
 
     private static void await(String what, BooleanSupplier condition) {
-        Await.await(what, Duration.ofSeconds(30), condition);
+        Await.until(what, Duration.ofSeconds(30), condition::getAsBoolean);
     }
 }
