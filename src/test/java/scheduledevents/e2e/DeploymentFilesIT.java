@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -63,6 +65,28 @@ class DeploymentFilesIT extends AgainstSimulator {
         for (Matcher copy = Pattern.compile("(?m)^COPY (?!--)(\\S+) ").matcher(dockerfile); copy.find(); ) {
             assertTrue(Files.exists(Path.of(copy.group(1))), "COPY source " + copy.group(1));
         }
+    }
+
+    @Test
+    void theClassDataSharingTrainingRunOpensNoPort() throws Exception {
+        // The image is often built with --network host: a port that something on the build host holds, whatever
+        // the environment names it, must not fail the training run (it failed with "Address already in use")
+        Path opt = Files.createDirectories(dir.resolve("opt"));
+        Files.copy(AgentProcess.JAR, opt.resolve("scheduled-events-agent.jar"));
+        Files.createSymbolicLink(opt.resolve("lib"), Path.of("target/lib").toAbsolutePath());
+        try (ServerSocket held = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            String port = String.valueOf(held.getLocalPort());
+            ProcessBuilder builder = new ProcessBuilder("sh", "deploy/cds-archive.sh", opt.toString(),
+                    AgentProcess.javaBin()).redirectErrorStream(true);
+            builder.environment().put("AGENT_HEALTH_PORT", port);
+            builder.environment().put("CDS_HEALTH_PORT", port);
+            Process process = builder.start();
+            String output = new String(process.getInputStream().readAllBytes());
+            assertEquals(0, process.waitFor(), output);
+        } finally {
+            Files.delete(opt.resolve("lib"));
+        }
+        assertTrue(Files.size(opt.resolve("scheduled-events-agent.jsa")) > 0);
     }
 
     private static List<String> entrypoint() throws Exception {
