@@ -16,8 +16,9 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * No Docker engine runs here, so the Dockerfile is kept right by running its ENTRYPOINT outside a container, with
- * the image's paths mapped onto the build's, and by checking that the systemd unit runs the same command.
+ * The deployment files without a container engine: the Dockerfile's ENTRYPOINT run outside a container (the image's
+ * paths mapped onto the build's), the systemd unit running the same command, and the class-data-sharing step.
+ * {@link ContainerIT} builds the image and runs it.
  */
 class DeploymentFilesIT extends AgainstSimulator {
     private static final String IMAGE_JAR = "/opt/scheduled-events-agent/scheduled-events-agent.jar";
@@ -60,7 +61,9 @@ class DeploymentFilesIT extends AgainstSimulator {
         String properties = Files.readString(Path.of("application.properties"));
         Matcher port = Pattern.compile("(?m)^agent\\.health\\.port\\s*=\\s*(\\d+)").matcher(properties);
         assertTrue(port.find());
-        assertTrue(dockerfile.contains("http://127.0.0.1:" + port.group(1) + "/observe/health"), "HEALTHCHECK");
+        // the HEALTHCHECK follows AGENT_HEALTH_PORT, by default the port of application.properties
+        assertTrue(dockerfile.contains("http://127.0.0.1:${AGENT_HEALTH_PORT:-" + port.group(1) + "}/observe/health"),
+                "HEALTHCHECK");
         assertTrue(dockerfile.contains("EXPOSE " + port.group(1)), "EXPOSE");
         for (Matcher copy = Pattern.compile("(?m)^COPY (?!--)(\\S+) ").matcher(dockerfile); copy.find(); ) {
             assertTrue(Files.exists(Path.of(copy.group(1))), "COPY source " + copy.group(1));
