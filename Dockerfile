@@ -2,23 +2,35 @@
 #   docker build -t scheduled-events-agent .
 #   docker run -d --name scheduled-events-agent --network host --restart unless-stopped \
 #     -v scheduled-events-state:/var/lib/scheduled-events-agent \
-#     -v "$PWD/routes:/opt/scheduled-events-agent/routes:ro" \
-#     -v "$PWD/application.properties:/opt/scheduled-events-agent/application.properties:ro" \
-#     -v "$PWD/hooks:/opt/scheduled-events-agent/hooks:ro" \
+#     -e AGENT_SINK_LOG_FILE=/var/lib/scheduled-events-agent/records.jsonl \
 #     scheduled-events-agent
+# (README "Deploy": mounting routes/, settings, hooks and secret files; ContainerIT builds and runs it this way.)
+#
+# Both stages are Debian 12 with Debian's OpenJDK 17: the JVM that the bench measured (bench/README.md), security
+# updates from Debian, and a base that can be made from Debian's packages alone (ContainerIT makes one where no
+# image registry is reachable).
+
+# A JRE, and curl for the HEALTHCHECK: the runtime's base, and the build stage's (one download of the JRE)
+FROM debian:bookworm-slim AS jre
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends openjdk-17-jre-headless curl \
+    && rm -rf /var/lib/apt/lists/*
 
 # Build stage: dependencies first, so that a source change does not download them again
-FROM maven:3.9-eclipse-temurin-17 AS build
+FROM jre AS build
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends openjdk-17-jdk-headless maven \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY pom.xml .
 RUN mvn -B -q dependency:go-offline
-COPY src src
-RUN mvn -B -q package -DskipTests
+COPY src/main src/main
+RUN mvn -B -q package -Dmaven.test.skip=true
 
-# Runtime stage: a JRE, the thin jar and its lib/ folder, the routes, settings and hooks (all mountable)
-FROM eclipse-temurin:17-jre
-RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/* \
-    && useradd --system --uid 10001 --user-group --home-dir /opt/scheduled-events-agent agent \
+# Runtime stage: the JRE, the thin jar and its lib/ folder, the routes, settings and hooks (all mountable)
+FROM jre
+RUN useradd --uid 10001 --user-group --no-create-home --home-dir /opt/scheduled-events-agent \
+        --shell /usr/sbin/nologin agent \
     && mkdir -p /var/lib/scheduled-events-agent && chown agent:agent /var/lib/scheduled-events-agent
 WORKDIR /opt/scheduled-events-agent
 COPY --from=build /src/target/lib lib/
@@ -35,9 +47,10 @@ ENV AGENT_STATE_DIR=/var/lib/scheduled-events-agent
 VOLUME /var/lib/scheduled-events-agent
 USER agent
 EXPOSE 9465
-# start-period covers IMDS's first answer, which can take up to two minutes on a VM that has not asked for a day
+# start-period covers IMDS's first answer, which can take up to two minutes on a VM that has not asked for a day;
+# the port follows AGENT_HEALTH_PORT (set the health port that way, not in a mounted application.properties)
 HEALTHCHECK --interval=30s --timeout=5s --start-period=150s --retries=3 \
-    CMD curl -fsS http://127.0.0.1:9465/observe/health || exit 1
+    CMD curl -fsS "http://127.0.0.1:${AGENT_HEALTH_PORT:-9465}/observe/health" || exit 1
 # A small daemon's JVM: bounded heap kept near what is live (young generation fixed at 6 MB, the old one grown and
 # shrunk at each full GC to keep 10-30 % free: without this a maintenance wave grew the heap to 50 MB committed for
 # ~13 MB live; RSS after a 10-minute wave 155 -> 117 MB, bench/README "Maintenance wave"), serial GC, C1 only and only for what is really hot (thresholds 10x the default:

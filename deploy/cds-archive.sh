@@ -5,7 +5,8 @@
 # (bench/README.md). The Dockerfile runs this at image build; a systemd install runs it once after each upgrade
 # of the jar (a missing archive is ignored silently, a stale one with one warning on stderr: never fatal).
 # The run: the built-in IMDS simulator (demo scenario) on loopback, and the agent against it for 15 s, with
-# application.properties and routes/ from the working directory, as the agent itself runs.
+# application.properties and routes/ from the working directory, as the agent itself runs, but without its health
+# server: a port held on the build host (the image is often built with --network host) must not fail the build.
 #   usage: deploy/cds-archive.sh [DIR] [JAVA]     DIR holds scheduled-events-agent.jar and lib/
 set -eu
 dir=$(cd "${1:-/opt/scheduled-events-agent}" && pwd)
@@ -22,7 +23,7 @@ until port=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\).*|\1|p' "$work/sim.out") &&
 done
 rm -f "$archive"
 AGENT_IMDS_URL="http://127.0.0.1:$port" AGENT_STATE_DIR="$work/state" AGENT_SINK_LOG_FILE="$work/records.jsonl" \
-AGENT_HEALTH_PORT="${CDS_HEALTH_PORT:-19465}" \
+AGENT_HEALTH_PORT=0 \
     "$java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ArchiveClassesAtExit="$archive" \
     -Dcamel.main.duration-max-seconds=15 -jar "$jar" >"$work/agent.out" 2>"$work/agent.err" \
     || { cat "$work/agent.err" >&2; exit 1; }

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,8 +17,9 @@ import org.junit.jupiter.api.Test;
 import scheduledevents.testing.TestAgent;
 
 /**
- * No Docker engine runs here, so the Dockerfile is kept right by running its ENTRYPOINT outside a container, with
- * the image's paths mapped onto the build's, and by checking that the systemd unit runs the same command.
+ * The deployment files without a container engine: the Dockerfile's ENTRYPOINT run outside a container (the image's
+ * paths mapped onto the build's), the systemd unit running the same command, and the class-data-sharing step.
+ * {@link ContainerIT} builds the image and runs it.
  */
 class DeploymentFilesIT extends AgainstSimulator {
     private static final String IMAGE_JAR = "/opt/scheduled-events-agent/scheduled-events-agent.jar";
@@ -82,11 +85,35 @@ class DeploymentFilesIT extends AgainstSimulator {
         String properties = Files.readString(Path.of("application.properties"));
         Matcher port = Pattern.compile("(?m)^agent\\.health\\.port\\s*=\\s*(\\d+)").matcher(properties);
         assertTrue(port.find());
-        assertTrue(dockerfile.contains("http://127.0.0.1:" + port.group(1) + "/observe/health"), "HEALTHCHECK");
+        // the HEALTHCHECK follows AGENT_HEALTH_PORT, by default the port of application.properties
+        assertTrue(dockerfile.contains("http://127.0.0.1:${AGENT_HEALTH_PORT:-" + port.group(1) + "}/observe/health"),
+                "HEALTHCHECK");
         assertTrue(dockerfile.contains("EXPOSE " + port.group(1)), "EXPOSE");
         for (Matcher copy = Pattern.compile("(?m)^COPY (?!--)(\\S+) ").matcher(dockerfile); copy.find(); ) {
             assertTrue(Files.exists(Path.of(copy.group(1))), "COPY source " + copy.group(1));
         }
+    }
+
+    @Test
+    void theClassDataSharingTrainingRunOpensNoPort() throws Exception {
+        // The image is often built with --network host: a port that something on the build host holds, whatever
+        // the environment names it, must not fail the training run (it failed with "Address already in use")
+        Path opt = Files.createDirectories(dir.resolve("opt"));
+        Files.copy(TestAgent.JAR, opt.resolve("scheduled-events-agent.jar"));
+        Files.createSymbolicLink(opt.resolve("lib"), Path.of("target/lib").toAbsolutePath());
+        try (ServerSocket held = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            String port = String.valueOf(held.getLocalPort());
+            ProcessBuilder builder = new ProcessBuilder("sh", "deploy/cds-archive.sh", opt.toString(),
+                    TestAgent.javaBin()).redirectErrorStream(true);
+            builder.environment().put("AGENT_HEALTH_PORT", port);
+            builder.environment().put("CDS_HEALTH_PORT", port);
+            Process process = builder.start();
+            String output = new String(process.getInputStream().readAllBytes());
+            assertEquals(0, process.waitFor(), output);
+        } finally {
+            Files.delete(opt.resolve("lib"));
+        }
+        assertTrue(Files.size(opt.resolve("scheduled-events-agent.jsa")) > 0);
     }
 
     private static List<String> entrypoint() throws Exception {

@@ -17,12 +17,12 @@ import javax.net.ssl.TrustManagerFactory;
  * committed), as a server keystore and, separately, a truststore holding only the certificate: what a user with a
  * private CA hands the agent with {@code -Djavax.net.ssl.trustStore=...}.
  */
-final class TestTls {
-    static final String PASSWORD = "changeit-test";
+public final class TestTls {
+    public static final String PASSWORD = "changeit-test";
     private static TestTls instance;
 
     final Path keyStore;
-    final Path trustStore;
+    public final Path trustStore;
 
     private TestTls(Path dir) throws IOException, InterruptedException {
         keyStore = dir.resolve("topic.p12");
@@ -37,7 +37,7 @@ final class TestTls {
                 "-keystore", trustStore.toString(), "-storepass", PASSWORD);
     }
 
-    static synchronized TestTls get() {
+    public static synchronized TestTls get() {
         if (instance == null) {
             try {
                 Path dir = Files.createTempDirectory("eventgrid-tls-");

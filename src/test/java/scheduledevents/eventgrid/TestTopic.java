@@ -25,9 +25,9 @@ import java.util.function.Predicate;
  * with {@link #answerNext}. Error answers echo the request's headers in their body, as a careless server might, so
  * that tests can show that what the server says never reaches a log line or an exception message as it is.
  */
-final class TestTopic implements AutoCloseable {
-    record Request(String method, String pathAndQuery, Map<String, String> headers, String body) {
-        String header(String name) {
+public final class TestTopic implements AutoCloseable {
+    public record Request(String method, String pathAndQuery, Map<String, String> headers, String body) {
+        public String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
         }
     }
@@ -39,7 +39,7 @@ final class TestTopic implements AutoCloseable {
     private HttpsServer server;
     private ExecutorService workers;
 
-    TestTopic() {
+    public TestTopic() {
         this(0);
     }
 
@@ -47,7 +47,7 @@ final class TestTopic implements AutoCloseable {
         this.requestedPort = port;
     }
 
-    synchronized TestTopic start() throws IOException {
+    public synchronized TestTopic start() throws IOException {
         server = HttpsServer.create(new InetSocketAddress("127.0.0.1", requestedPort), 64);
         server.setHttpsConfigurator(new HttpsConfigurator(TestTls.get().serverContext()));
         workers = Executors.newCachedThreadPool(r -> {
@@ -65,7 +65,7 @@ final class TestTopic implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    String endpoint() {
+    public String endpoint() {
         return "https://127.0.0.1:" + port() + "/api/events";
     }
 
@@ -90,12 +90,12 @@ final class TestTopic implements AutoCloseable {
         notifyAll();
     }
 
-    synchronized List<Request> requests() {
+    public synchronized List<Request> requests() {
         return List.copyOf(requests);
     }
 
     /** Waits until the requests satisfy {@code done}; fails with what arrived if they do not within {@code timeout}. */
-    List<Request> await(Predicate<List<Request>> done, Duration timeout, String what) throws InterruptedException {
+    public List<Request> await(Predicate<List<Request>> done, Duration timeout, String what) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (this) {
             while (!done.test(List.copyOf(requests))) {
