@@ -25,6 +25,8 @@ WORKDIR /src
 COPY pom.xml .
 RUN mvn -B -q dependency:go-offline
 COPY src/main src/main
+# packaged into the jar as the agent's defaults (pom.xml resources), under a mounted settings file and the environment
+COPY application.properties .
 RUN mvn -B -q package -Dmaven.test.skip=true
 
 # Runtime stage: the JRE, the thin jar and its lib/ folder, the routes, settings and hooks (all mountable)
