@@ -27,7 +27,7 @@ final class ResultsTable {
             t.append(String.format("| side by side: short-lived transitions (1-2 s apart) reported | %s of %s | %s of %s | - |%n",
                     ((Map<?, ?>) lat.get("logFile")).get("n"), lat.get("transitions"), seed.get("seedSeenOfShortLived"),
                     seed.get("shortLivedTransitions")));
-            t.append(String.format("| side by side: sent in %s s (POSTs / event copies / distinct / resent copies / not valid Bench.JSON) | %s records | %s / %s / %s / %s / %s | - |%n",
+            t.append(String.format("| side by side: sent in %s s (POSTs / event copies / distinct / resent copies / not valid JSON) | %s records | %s / %s / %s / %s / %s | - |%n",
                     seed.get("seconds"), seed.get("agentRecordsForTheseTransitions"), seed.get("posts"),
                     seed.get("eventCopiesSent"), seed.get("distinctTransitionsSent"), seed.get("resentCopies"),
                     seed.get("postsNotValidJson")));
