@@ -98,8 +98,8 @@ final class SmtpReceiver {
         try {
             String text = plainText(new MimeMessage(session, new ByteArrayInputStream(message)));
             if (text != null) {
-                Matcher ids = Bench.Receiver.ID.matcher(text);
-                Matcher st = Bench.Receiver.STATUS.matcher(text);
+                Matcher ids = Receiver.ID.matcher(text);
+                Matcher st = Receiver.STATUS.matcher(text);
                 if (ids.find() && st.find(ids.end())) {
                     events.add(Bench.key(ids.group(1), st.group(1)));
                 }

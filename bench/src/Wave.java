@@ -71,8 +71,8 @@ final class Wave {
         }
         int events = burst > 0 ? burst : (int) Math.round(duration * rate);
 
-        Bench.Receiver receiver = new Bench.Receiver().start();
-        Bench.TRUST_OPTIONS.set(receiver.trustOptions());
+        Receiver receiver = new Receiver().start();
+        Receiver.TRUST_OPTIONS.set(receiver.trustOptions());
         SmtpReceiver smtp = new SmtpReceiver().start();
         try (ImdsSimulator imds = new ImdsSimulator().start()) {
             imds.setEvents(List.of());
@@ -90,10 +90,10 @@ final class Wave {
                 env.add("AGENT_SCOPE=all"); // records for every event; hooks only run for events naming this VM
             }
             env.addAll(Bench.words(o.getOrDefault("env", "")));
-            Bench.AgentProcess agent = Bench.AgentProcess.start(java, flags, imds.baseUrl(), work,
+            AgentProcess agent = AgentProcess.start(java, flags, imds.baseUrl(), work,
                     receiver.httpsUrl("/agent"), env);
             Curve curve = new Curve(agent.pid, agent.startNanos, every).start();
-            Bench.Tail tail = new Bench.Tail(agent.records).start();
+            Tail tail = new Tail(agent.records).start();
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("label", o.getOrDefault("label", ""));
             result.put("java", Bench.javaVersion(java));
@@ -283,7 +283,7 @@ final class Wave {
         return dir;
     }
 
-    static boolean allDelivered(int events, Bench.Tail tail, Bench.Receiver receiver, SmtpReceiver smtp,
+    static boolean allDelivered(int events, Tail tail, Receiver receiver, SmtpReceiver smtp,
                                 Path hookRuns) throws IOException {
         int expected = statuses.size() * events;
         return tail.seen.size() >= expected && receiver.seen("/agent").size() >= expected
@@ -292,7 +292,7 @@ final class Wave {
                 && Files.exists(hookRuns) && Files.readAllLines(hookRuns).size() >= 2L * events;
     }
 
-    static long arrived(Bench.Tail tail, Bench.Receiver receiver, SmtpReceiver smtp, Path hookRuns) throws IOException {
+    static long arrived(Tail tail, Receiver receiver, SmtpReceiver smtp, Path hookRuns) throws IOException {
         return tail.seen.size() + receiver.posts.size() + smtp.mails.size()
                 + (Files.exists(hookRuns) ? Files.size(hookRuns) : 0);
     }
@@ -321,7 +321,7 @@ final class Wave {
         return keys;
     }
 
-    static List<String> keysOf(List<Bench.Receiver.Post> posts) {
+    static List<String> keysOf(List<Receiver.Post> posts) {
         List<String> keys = new ArrayList<>();
         posts.forEach(p -> keys.addAll(p.events()));
         return keys;
@@ -358,7 +358,7 @@ final class Wave {
         m.put("duplicates", keys.size() - counts.size());
         m.put("unexpected", counts.size() - wanted);
         m.put("canceled", counts.keySet().stream().filter(k -> k.endsWith("/Canceled")).count());
-        m.put("scheduledLatency", Bench.stats(latencies, events));
+        m.put("scheduledLatency", Figures.stats(latencies, events));
         return m;
     }
 
@@ -414,7 +414,7 @@ final class Wave {
     /** RSS, PSS, threads, open files and CPU of the agent at one instant. */
     record Proc(long atSeconds, long rssKb, long pssKb, long threads, long openFiles, double cpuSeconds) {
         static Proc of(long pid, long startNanos) {
-            Bench.Sample s = Bench.Sample.of(pid);
+            Sample s = Sample.of(pid);
             long fds;
             try (Stream<Path> list = Files.list(Path.of("/proc/" + pid + "/fd"))) {
                 fds = list.count();
@@ -422,7 +422,7 @@ final class Wave {
                 fds = -1;
             }
             return new Proc(Math.round((s.nanos() - startNanos) / 1e9), s.rssKb(), s.pssKb(),
-                    Bench.Sample.procKb(pid, "status", "Threads:"), fds, s.cpuSeconds());
+                    Sample.procKb(pid, "status", "Threads:"), fds, s.cpuSeconds());
         }
 
         Map<String, Object> toMap() {
@@ -536,7 +536,7 @@ final class Wave {
             Map<String, Object> m = (Map<String, Object>) v;
             t.append(String.format("| %s | %s | %s of %s | %s | %s | %s |%n", name, m.get("records"), m.get("distinct"),
                     m.get("expected"), m.get("missing"), m.get("duplicates"),
-                    Bench.lat3((Map<String, Object>) m.get("scheduledLatency"))));
+                    ResultsTable.lat3((Map<String, Object>) m.get("scheduledLatency"))));
         });
         t.append(String.format("| hooks (respond stage) | %s runs: %s before, %s after | of %s | %s | %s | - |%n",
                 ((Number) respond.get("hookRunsBefore")).longValue() + ((Number) respond.get("hookRunsAfter")).longValue(),
@@ -547,15 +547,15 @@ final class Wave {
         t.append("| figure | before the wave | end of the wave | after draining | goal |\n|---|---|---|---|---|\n");
         t.append(String.format("| at second | %s | %s | %s | - |%n", before.get("s"), waveEnd.get("s"), end.get("s")));
         t.append(String.format("| RSS (PSS) | %.1f (%.1f) MB | %.1f (%.1f) MB | %.1f (%.1f) MB | <= 96 MB |%n",
-                Bench.mb(before.get("rssKb")), Bench.mb(before.get("pssKb")), Bench.mb(waveEnd.get("rssKb")),
-                Bench.mb(waveEnd.get("pssKb")), Bench.mb(end.get("rssKb")), Bench.mb(end.get("pssKb"))));
+                ResultsTable.mb(before.get("rssKb")), ResultsTable.mb(before.get("pssKb")), ResultsTable.mb(waveEnd.get("rssKb")),
+                ResultsTable.mb(waveEnd.get("pssKb")), ResultsTable.mb(end.get("rssKb")), ResultsTable.mb(end.get("pssKb"))));
         t.append(String.format("| threads | %s | %s | %s | flat |%n", before.get("threads"), waveEnd.get("threads"),
                 end.get("threads")));
         t.append(String.format("| open files | %s | %s | %s | flat |%n", before.get("openFiles"),
                 waveEnd.get("openFiles"), end.get("openFiles")));
         t.append(String.format("| RSS max seen (at s) | %.1f MB (%s) | RSS growth, last 3 min of the wave / the 3 min before | %.1f / %.1f MB | stops growing |%n",
-                Bench.mb(f.get("rssKbMax")), f.get("rssKbMaxAtSeconds"), Bench.mb(f.get("rssKbGrowthLast3MinOfWave")),
-                Bench.mb(f.get("rssKbGrowth3MinBefore"))));
+                ResultsTable.mb(f.get("rssKbMax")), f.get("rssKbMaxAtSeconds"), ResultsTable.mb(f.get("rssKbGrowthLast3MinOfWave")),
+                ResultsTable.mb(f.get("rssKbGrowth3MinBefore"))));
         t.append(String.format("| RSS never 1 MB above its level again from | %s s | CPU s during the wave | %s | - |%n",
                 f.get("flatFromSeconds"), f.get("cpuSecondsDuringWave")));
         t.append(String.format("%nRSS in MB from the agent's start, one row per minute, a sample every %s s:%n",
