@@ -28,6 +28,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -139,11 +141,14 @@ class ContainerIT extends AgainstSimulator {
             }
         }
         Path logSink = routes.resolve("41-sink-log.yaml");
-        String stdoutStep = "                  uri: stream:out\n";
         String route = Files.readString(logSink);
-        assertTrue(route.contains(stdoutStep), "routes/41-sink-log.yaml has the step sink-log-stdout");
-        Files.writeString(logSink, route.replace(stdoutStep, stdoutStep
-                + "              - to:\n                  id: sink-log-stderr\n                  uri: stream:err\n"));
+        // the step after sink-log-stdout, indented as that step is (the "- to:" four spaces left of its "uri:")
+        Matcher stdoutStep = Pattern.compile("(?m)^( *)uri: stream:out\n").matcher(route);
+        assertTrue(stdoutStep.find(), "routes/41-sink-log.yaml has the step sink-log-stdout");
+        String indent = stdoutStep.group(1);
+        String dash = indent.substring(4);
+        Files.writeString(logSink, route.substring(0, stdoutStep.end()) + dash + "- to:\n" + indent
+                + "id: sink-log-stderr\n" + indent + "uri: stream:err\n" + route.substring(stdoutStep.end()));
         readableByAll(routes);
 
         E2E.setEvents(imds, E2E.freezeScheduled("myvm"));
