@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
-import scheduledevents.Agent;
+import scheduledevents.app.AgentRunner;
 import scheduledevents.observability.AgentMetrics;
 import scheduledevents.simulator.ImdsSimulator;
 
@@ -403,7 +403,7 @@ public abstract class TestAgent implements AutoCloseable {
         }
 
         static InProcess start(Map<String, String> settings, int healthPort) {
-            Main main = Agent.newMain(Path.of("application.properties"), null, settings, null);
+            Main main = AgentRunner.newMain(Path.of("application.properties"), null, settings, null);
             try {
                 main.start();
             } catch (Exception e) {
