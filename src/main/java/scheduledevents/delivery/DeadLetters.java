@@ -61,7 +61,7 @@ public class DeadLetters {
         }
     }
 
-    public Path file(String sink) {
+    private Path file(String sink) {
         return directory.resolve(sink + ".jsonl");
     }
 

@@ -53,10 +53,6 @@ public class EventEnvelopes {
         this.vmName = vmName == null || vmName.isBlank() ? null : vmName.trim();
     }
 
-    public EventSchema schema() {
-        return schema;
-    }
-
     /** The event for one record, as it goes on the wire in this schema. */
     public WireEvent toEvent(String recordJson) {
         JsonNode record = parse(recordJson);

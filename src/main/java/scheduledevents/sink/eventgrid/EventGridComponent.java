@@ -109,9 +109,4 @@ public class EventGridComponent extends DefaultComponent {
         }
         super.doStop();
     }
-
-    /** For logs and tests: never the key itself. */
-    public boolean hasAccessKey() {
-        return accessKey != null && !accessKey.isEmpty();
-    }
 }

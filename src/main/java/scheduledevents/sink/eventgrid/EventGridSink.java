@@ -52,7 +52,7 @@ public class EventGridSink {
      * @param envelopes  makes the events
      * @param deliveryPolicy counts deliveries; may be null
      */
-    public void wire(DeliveredKeys deliveredKeys, EventEnvelopes envelopes, DeliveryPolicy deliveryPolicy) {
+    private void wire(DeliveredKeys deliveredKeys, EventEnvelopes envelopes, DeliveryPolicy deliveryPolicy) {
         this.deliveredKeys = deliveredKeys;
         this.envelopes = envelopes;
         this.deliveryPolicy = deliveryPolicy;
@@ -132,12 +132,6 @@ public class EventGridSink {
         List<?> events = exchange.getIn().getBody(List.class);
         exchange.setProperty(BATCH_PROPERTY, List.of());
         exchange.getIn().setBody(List.of(events.get(0)));
-    }
-
-    /** Number of events in the body: the route retries alone only a batch of more than one. */
-    public int size(Exchange exchange) {
-        List<?> events = exchange.getIn().getBody(List.class);
-        return events == null ? 0 : events.size();
     }
 
     /** The request succeeded: the other records of the batch are delivered; forget their queue files. */

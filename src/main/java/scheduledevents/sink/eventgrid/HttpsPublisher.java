@@ -47,10 +47,6 @@ final class HttpsPublisher {
         }
     }
 
-    URI topic() {
-        return topic;
-    }
-
     /**
      * POSTs {@code body} (a JSON array of events) and returns the answer's status; the caller decides what it means.
      *
