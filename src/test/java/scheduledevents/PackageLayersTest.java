@@ -48,7 +48,8 @@ class PackageLayersTest {
                     "sink.webhook", "respond", "simulator")),
             Map.entry("", Set.of("app", "settings", "simulator")));
 
-    private static final Pattern PACKAGE = Pattern.compile("^package scheduledevents((?:\\.[a-z]+)*);", Pattern.MULTILINE);
+    private static final Pattern PACKAGE =
+            Pattern.compile("^package scheduledevents((?:\\.[a-z]+)*);", Pattern.MULTILINE);
     /** An import, static import or fully qualified use: the package is the lower-case part before the class. */
     private static final Pattern REFERENCE = Pattern.compile("\\bscheduledevents((?:\\.[a-z][a-z0-9]*)*)\\.[A-Z]\\w*");
     private static final Pattern COMMENT = Pattern.compile("/\\*.*?\\*/|//[^\n]*", Pattern.DOTALL);

@@ -9,7 +9,10 @@ import org.apache.camel.main.MainListenerSupport;
 import scheduledevents.settings.InvalidSettingException;
 import scheduledevents.settings.SettingsReader;
 
-/** The agent's start-up path: the composition root's Camel main, shared by the agent, {@code --demo} and in-process tests. */
+/**
+ * The agent's start-up path: Camel main with the composition root ({@link AgentConfiguration}), shared by the agent,
+ * {@code --demo} and the in-process tests.
+ */
 public final class AgentRunner {
     private AgentRunner() {
     }

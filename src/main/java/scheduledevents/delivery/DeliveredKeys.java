@@ -17,6 +17,7 @@ import org.apache.camel.support.processor.idempotent.FileIdempotentRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scheduledevents.durable.DamagedFiles;
+import scheduledevents.record.RecordKey;
 
 /**
  * A sink's persistent idempotent repository: the keys (see {@link RecordKey}) of the records it accepted, one

@@ -30,7 +30,7 @@ import scheduledevents.simulator.ImdsSimulator;
  * <ul>
  * <li>{@link #jar}: the packaged agent, {@code java <the container's JVM flags> -jar target/scheduled-events-agent.jar},
  * settings in the environment as on a VM; stdout and stderr go to files of their own in the work folder, per start;
- * <li>{@link #inProcess}: Camel main in this JVM, set up by {@link Agent#newMain}, the start-up path of {@code main},
+ * <li>{@link #inProcess}: Camel main in this JVM, set up by {@link AgentRunner#newMain}, the start-up path of {@code main},
  * settings as override properties.
  * </ul>
  * Either way the health server listens on a free port. No JUnit here (bench code may reuse it).
