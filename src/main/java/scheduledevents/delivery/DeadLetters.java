@@ -12,6 +12,7 @@ import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scheduledevents.observability.AgentMetrics;
+import scheduledevents.record.RecordKey;
 
 /**
  * Where a record ends when its sink refused it for good or for longer than {@code agent.sink.max-age}: one JSON
@@ -28,7 +29,7 @@ public class DeadLetters {
     private final AgentMetrics metrics;
     private final Clock clock;
     private final ObjectMapper mapper = new ObjectMapper();
-    private final DeliveryKeys keys = new DeliveryKeys();
+    private final RecordKey keys = new RecordKey();
     private final DeliveredKeyStores stores;
 
     public DeadLetters(Path stateDir, DeliveredKeyStores stores, DeliveryPolicy policy, AgentMetrics metrics,
@@ -60,7 +61,7 @@ public class DeadLetters {
         }
     }
 
-    public Path file(String sink) {
+    private Path file(String sink) {
         return directory.resolve(sink + ".jsonl");
     }
 

@@ -16,10 +16,11 @@ import java.time.Clock;
 import org.apache.camel.support.processor.idempotent.FileIdempotentRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import scheduledevents.state.DamagedFiles;
+import scheduledevents.durable.DamagedFiles;
+import scheduledevents.record.RecordKey;
 
 /**
- * A sink's persistent idempotent repository: the keys (see {@link DeliveryKeys}) of the records it accepted, one
+ * A sink's persistent idempotent repository: the keys (see {@link RecordKey}) of the records it accepted, one
  * per line in a file under {@code agent.state.dir/delivered/}: Camel's file repository, one per queue
  * ({@link DeliveredKeyStores}).
  *

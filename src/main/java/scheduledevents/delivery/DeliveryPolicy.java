@@ -4,7 +4,7 @@ import java.time.Duration;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import scheduledevents.events.UntrustedText;
+import scheduledevents.logging.UntrustedText;
 import scheduledevents.observability.AgentMetrics;
 
 /**

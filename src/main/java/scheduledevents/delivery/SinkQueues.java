@@ -17,10 +17,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import scheduledevents.events.TransitionRecord;
+import scheduledevents.durable.DurableFiles;
+import scheduledevents.logging.OnceLog;
 import scheduledevents.observability.AgentMetrics;
-import scheduledevents.observability.OnceLog;
-import scheduledevents.state.DurableFiles;
+import scheduledevents.record.TransitionRecord;
 
 /**
  * One on-disk queue per enabled sink: a directory under {@code agent.state.dir/queue/} with one file per record,

@@ -1,5 +1,9 @@
 package scheduledevents.imds;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,10 +16,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import scheduledevents.events.UntrustedText;
+import scheduledevents.logging.UntrustedText;
+import scheduledevents.record.VmIdentity;
 
 /**
  * Talks to IMDS the way Microsoft requires: header {@code Metadata: true}, never through a proxy (whatever
@@ -62,7 +64,7 @@ public class ImdsClient {
     public VmIdentity instanceCompute() throws ImdsException {
         String body = send(INSTANCE_COMPUTE, null, timeout);
         try {
-            return VmIdentity.fromCompute(mapper.readTree(body));
+            return identity(mapper.readTree(body));
         } catch (IOException e) {
             throw new ImdsException("malformed", "instance metadata is not JSON");
         }
@@ -205,5 +207,18 @@ public class ImdsClient {
             default -> status >= 500 ? " (IMDS error: retrying)"
                     : status >= 300 && status < 400 ? " (redirect: not followed)" : "";
         };
+    }
+
+    /** This VM from IMDS {@code instance/compute}. */
+    private static VmIdentity identity(JsonNode compute) {
+        return new VmIdentity(text(compute, "name"), text(compute, "resourceId"), text(compute, "vmId"),
+                text(compute, "location"), text(compute, "vmScaleSetName"), text(compute, "subscriptionId"),
+                text(compute, "resourceGroupName"), text(compute, "zone"));
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        // IMDS writes "" for fields that do not apply (vmScaleSetName, zone): carry them as null
+        return value == null || !value.isValueNode() || value.asText().isEmpty() ? null : value.asText();
     }
 }

@@ -6,8 +6,9 @@ import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scheduledevents.logging.OnceLog;
 import scheduledevents.observability.AgentMetrics;
-import scheduledevents.observability.OnceLog;
+import scheduledevents.record.VmIdentity;
 
 /**
  * What the poll route calls on every timer tick. Decides whether to ask IMDS at all (backing off after failures,
@@ -49,7 +50,7 @@ public class ImdsPoller {
         this.vmNameOverride = vmNameOverride == null || vmNameOverride.isBlank() ? null : vmNameOverride.trim();
         this.metrics = metrics;
         this.clock = clock;
-        metrics.lastGoodPoll(status);
+        metrics.lastGoodPoll(status::lastSuccess);
     }
 
     public PollStatus status() {

@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 import java.util.function.Supplier;
-import scheduledevents.imds.PollStatus;
 
 /**
  * The agent's own Prometheus metrics. Label values that come from the network (event types) are mapped onto a
@@ -101,9 +100,10 @@ public class AgentMetrics {
                 .description("records waiting in the sink's on-disk queue").register(registry);
     }
 
-    public void lastGoodPoll(PollStatus status) {
+    /** @param lastSuccess when IMDS last answered with a document, or null before the first */
+    public void lastGoodPoll(Supplier<Instant> lastSuccess) {
         Gauge.builder("agent.imds.last.good.poll.age.seconds", () -> {
-            Instant last = status.lastSuccess();
+            Instant last = lastSuccess.get();
             return last == null ? Double.NaN : Duration.between(last, clock.instant()).toMillis() / 1000.0;
         }).description("seconds since IMDS last answered with a document (NaN before the first)").register(registry);
     }

@@ -24,7 +24,7 @@ import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import scheduledevents.events.UntrustedText;
+import scheduledevents.logging.UntrustedText;
 
 /**
  * {@code GET /observe/health} (and {@code /live}, {@code /ready}) and {@code GET /observe/metrics} on the JDK's own

@@ -17,9 +17,9 @@ import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import scheduledevents.events.UntrustedText;
-import scheduledevents.state.DamagedFiles;
-import scheduledevents.state.DurableFiles;
+import scheduledevents.durable.DamagedFiles;
+import scheduledevents.durable.DurableFiles;
+import scheduledevents.logging.UntrustedText;
 
 /**
  * Which events this agent approved, and when, kept in {@code agent.state.dir/approvals.json}: the records of later

@@ -12,9 +12,9 @@ import java.util.function.Supplier;
 import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import scheduledevents.events.UntrustedText;
 import scheduledevents.imds.ImdsClient;
 import scheduledevents.imds.ImdsException;
+import scheduledevents.logging.UntrustedText;
 import scheduledevents.observability.AgentMetrics;
 
 /**

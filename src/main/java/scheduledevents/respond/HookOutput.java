@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
-import scheduledevents.events.UntrustedText;
+import scheduledevents.logging.UntrustedText;
 
 /**
  * A hook's output (stdout and stderr together), read to its end so the hook never blocks on a full pipe, but kept

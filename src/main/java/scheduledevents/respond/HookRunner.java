@@ -22,9 +22,9 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import scheduledevents.delivery.DeliveryKeys;
-import scheduledevents.events.UntrustedText;
+import scheduledevents.logging.UntrustedText;
 import scheduledevents.observability.AgentMetrics;
+import scheduledevents.record.RecordKey;
 
 /**
  * Runs the operator's hooks for an event: executables in {@code agent.hooks.dir} named after the event type
@@ -181,7 +181,7 @@ public class HookRunner {
         put(env, "EVENT_ID", record.path("EventId").asText());
         put(env, "EVENT_TYPE", record.path("EventType").asText());
         put(env, "EVENT_STATUS", record.path("EventStatus").asText());
-        put(env, "EVENT_OCCURRENCE", String.valueOf(DeliveryKeys.occurrenceOf(record)));
+        put(env, "EVENT_OCCURRENCE", String.valueOf(RecordKey.occurrenceOf(record)));
         put(env, "EVENT_NOT_BEFORE", record.path("NotBeforeUtc").isNull() ? "" : record.path("NotBeforeUtc").asText());
         put(env, "EVENT_NOTICE_SECONDS", record.path("NoticeSeconds").isNull() ? ""
                 : record.path("NoticeSeconds").asText());

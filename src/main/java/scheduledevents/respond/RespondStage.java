@@ -3,7 +3,7 @@ package scheduledevents.respond;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import scheduledevents.delivery.DeliveryKeys;
+import scheduledevents.record.RecordKey;
 
 /**
  * Which respond stage a record belongs to. Hooks run once per event before it (when first seen Scheduled, or
@@ -25,8 +25,8 @@ public class RespondStage {
 
     public String keyOf(String recordJson) throws IOException {
         JsonNode record = mapper.readTree(recordJson);
-        return DeliveryKeys.key(record.path("EventId").asText(), stageOf(record.path("EventStatus").asText()),
-                DeliveryKeys.occurrenceOf(record));
+        return RecordKey.key(record.path("EventId").asText(), stageOf(record.path("EventStatus").asText()),
+                RecordKey.occurrenceOf(record));
     }
 
     static String stageOf(String status) {

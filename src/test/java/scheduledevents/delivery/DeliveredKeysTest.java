@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import scheduledevents.SettableClock;
+import scheduledevents.record.RecordKey;
 
 /**
  * Issue 11, item 7: a sink's key store with unreadable bytes is repaired at start (the readable keys kept, the damaged
@@ -147,7 +148,7 @@ class DeliveredKeysTest {
     }
 
     private static String key(int i) {
-        return DeliveryKeys.key(String.format("3a7e0000-0000-4000-8000-%012d", i), "Scheduled");
+        return RecordKey.key(String.format("3a7e0000-0000-4000-8000-%012d", i), "Scheduled");
     }
 
     /**

@@ -16,11 +16,10 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import scheduledevents.SettableClock;
-import scheduledevents.events.ScheduledEvent;
-import scheduledevents.events.TransitionRecord;
-import scheduledevents.imds.VmIdentity;
 import scheduledevents.observability.AgentMetrics;
-import scheduledevents.observability.QueueHealthCheck;
+import scheduledevents.record.ScheduledEvent;
+import scheduledevents.record.TransitionRecord;
+import scheduledevents.record.VmIdentity;
 
 class SinkQueuesTest {
     @TempDir

@@ -25,10 +25,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import scheduledevents.events.ScheduledEvent;
-import scheduledevents.events.TransitionRecord;
-import scheduledevents.imds.VmIdentity;
 import scheduledevents.observability.AgentMetrics;
+import scheduledevents.record.ScheduledEvent;
+import scheduledevents.record.TransitionRecord;
+import scheduledevents.record.VmIdentity;
 import scheduledevents.testing.Await;
 
 /**

@@ -23,8 +23,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
-import scheduledevents.testing.TestAgent;
 import scheduledevents.testing.Ports;
+import scheduledevents.testing.TestAgent;
 
 /** The jar's command line as a user meets it: --help, --once, --demo, --simulate, and bad settings. */
 class CommandLineIT extends AgainstSimulator {

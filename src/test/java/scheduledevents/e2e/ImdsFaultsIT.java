@@ -1,11 +1,5 @@
 package scheduledevents.e2e;
 
-import scheduledevents.Fixtures;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static scheduledevents.e2e.E2E.transitions;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,7 +7,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import scheduledevents.Fixtures;
 import scheduledevents.testing.TestAgent;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static scheduledevents.e2e.E2E.transitions;
+
 
 /**
  * IMDS misbehaving: error statuses, slow answers, and every malformed document of the shared fixtures. The agent

@@ -16,9 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import scheduledevents.events.ScheduledEvent;
-import scheduledevents.events.TransitionRecord;
-import scheduledevents.imds.VmIdentity;
+import scheduledevents.record.ScheduledEvent;
+import scheduledevents.record.TransitionRecord;
+import scheduledevents.record.VmIdentity;
 import scheduledevents.testing.TestAgent;
 
 /**

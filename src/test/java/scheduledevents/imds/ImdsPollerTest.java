@@ -14,19 +14,18 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.List;
 import org.apache.camel.health.HealthCheck;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import scheduledevents.SettableClock;
 import scheduledevents.observability.AgentMetrics;
-import scheduledevents.observability.ImdsHealthCheck;
 
 /** The poll's decisions against a real HTTP server on loopback: backoff, identity, headers, timeouts. */
 class ImdsPollerTest {

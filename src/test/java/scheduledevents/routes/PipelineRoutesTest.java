@@ -21,14 +21,14 @@ import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import scheduledevents.testing.Await;
-import scheduledevents.config.AgentConfiguration;
+import scheduledevents.app.AgentConfiguration;
 import scheduledevents.delivery.DeliveredKeyStores;
-import scheduledevents.events.ScheduledEvent;
-import scheduledevents.events.TransitionRecord;
-import scheduledevents.imds.VmIdentity;
+import scheduledevents.record.ScheduledEvent;
+import scheduledevents.record.TransitionRecord;
+import scheduledevents.record.VmIdentity;
 import scheduledevents.simulator.ImdsSimulator;
 import scheduledevents.simulator.SimEvent;
+import scheduledevents.testing.Await;
 
 /**
  * The real routes/ and application.properties in Camel main (camel-test-main-junit5), against the IMDS simulator.

@@ -18,24 +18,24 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.apache.camel.CamelContext;
-import org.apache.camel.main.Main;
 import org.apache.camel.component.file.GenericFileConsumer;
 import org.apache.camel.component.file.GenericFileEndpoint;
+import org.apache.camel.main.Main;
 import org.apache.camel.processor.idempotent.IdempotentConsumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import scheduledevents.testing.Await;
-import scheduledevents.config.AgentConfiguration;
+import scheduledevents.app.AgentConfiguration;
 import scheduledevents.delivery.DeliveredKeyStores;
 import scheduledevents.delivery.SinkQueues;
 import scheduledevents.delivery.WakeUpScheduler;
-import scheduledevents.events.ScheduledEvent;
-import scheduledevents.events.TransitionRecord;
-import scheduledevents.imds.VmIdentity;
+import scheduledevents.record.ScheduledEvent;
+import scheduledevents.record.TransitionRecord;
+import scheduledevents.record.VmIdentity;
 import scheduledevents.simulator.ImdsSimulator;
+import scheduledevents.testing.Await;
 
 /**
  * Every sink is a templated route of routes/40's "sink-queue" plus its own deliver-&lt;name&gt; route. The real

@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
-import scheduledevents.Agent;
+import scheduledevents.app.AgentRunner;
 import scheduledevents.observability.AgentMetrics;
 import scheduledevents.simulator.ImdsSimulator;
 
@@ -30,7 +30,7 @@ import scheduledevents.simulator.ImdsSimulator;
  * <ul>
  * <li>{@link #jar}: the packaged agent, {@code java <the container's JVM flags> -jar target/scheduled-events-agent.jar},
  * settings in the environment as on a VM; stdout and stderr go to files of their own in the work folder, per start;
- * <li>{@link #inProcess}: Camel main in this JVM, set up by {@link Agent#newMain}, the start-up path of {@code main},
+ * <li>{@link #inProcess}: Camel main in this JVM, set up by {@link AgentRunner#newMain}, the start-up path of {@code main},
  * settings as override properties.
  * </ul>
  * Either way the health server listens on a free port. No JUnit here (bench code may reuse it).
@@ -403,7 +403,7 @@ public abstract class TestAgent implements AutoCloseable {
         }
 
         static InProcess start(Map<String, String> settings, int healthPort) {
-            Main main = Agent.newMain(Path.of("application.properties"), null, settings, null);
+            Main main = AgentRunner.newMain(Path.of("application.properties"), null, settings, null);
             try {
                 main.start();
             } catch (Exception e) {

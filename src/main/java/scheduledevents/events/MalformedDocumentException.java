@@ -1,8 +1,0 @@
-package scheduledevents.events;
-
-/** The document as a whole cannot be read: it is skipped and the previous state stays. */
-public class MalformedDocumentException extends Exception {
-    public MalformedDocumentException(String reason) {
-        super(reason);
-    }
-}
