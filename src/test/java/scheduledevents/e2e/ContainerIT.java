@@ -35,8 +35,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
-import scheduledevents.eventgrid.TestTls;
-import scheduledevents.eventgrid.TestTopic;
+import scheduledevents.sink.eventgrid.TestTls;
+import scheduledevents.sink.eventgrid.TestTopic;
 import scheduledevents.simulator.SimEvent;
 
 /**
