@@ -24,24 +24,23 @@ public final class DamagedFiles {
 
     /** Renames {@code file} to its {@code .corrupt-<time>} name: the agent then goes on as if it were missing. */
     public static Path moveAside(Path file, Clock clock) throws IOException {
-        for (int n = 0; n < MAX_SAME_SECOND; n++) {
-            Path aside = asideName(file, clock.instant(), n);
-            try {
-                // no REPLACE_EXISTING: an earlier copy is never lost; same folder, so a rename
-                return Files.move(file, aside);
-            } catch (FileAlreadyExistsException taken) {
-                // another copy made in the same second: take the next name
-            }
-        }
-        throw new IOException("too many copies of " + file + " already");
+        // no REPLACE_EXISTING: an earlier copy is never lost; same folder, so a rename
+        return aside(file, clock, Files::move);
     }
 
     /** Copies {@code file} to its {@code .corrupt-<time>} name, for a file the agent then repairs in place. */
     public static Path copyAside(Path file, Clock clock) throws IOException {
+        return aside(file, clock, Files::copy);
+    }
+
+    private interface Transfer {
+        Path to(Path from, Path to) throws IOException;
+    }
+
+    private static Path aside(Path file, Clock clock, Transfer transfer) throws IOException {
         for (int n = 0; n < MAX_SAME_SECOND; n++) {
-            Path aside = asideName(file, clock.instant(), n);
             try {
-                return Files.copy(file, aside);
+                return transfer.to(file, asideName(file, clock.instant(), n));
             } catch (FileAlreadyExistsException taken) {
                 // another copy made in the same second: take the next name
             }

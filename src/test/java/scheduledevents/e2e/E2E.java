@@ -17,6 +17,7 @@ import scheduledevents.simulator.ImdsSimulator;
 import scheduledevents.simulator.RecordedRequest;
 import scheduledevents.simulator.SimEvent;
 import scheduledevents.testing.Await;
+import scheduledevents.testing.TestAgent;
 
 /** What the end-to-end tests share: settings for an agent against a simulator, and simulator-side waits. */
 final class E2E {
@@ -31,13 +32,7 @@ final class E2E {
     /** A fast-polling agent whose state and records file live in {@code dir}. */
     static Map<String, String> env(ImdsSimulator imds, Path dir) {
         Map<String, String> env = new HashMap<>();
-        env.put("AGENT_IMDS_URL", imds.baseUrl());
-        env.put("AGENT_STATE_DIR", dir.resolve("state").toString());
-        env.put("AGENT_SINK_LOG_FILE", dir.resolve("records.jsonl").toString());
-        env.put("AGENT_POLL_INTERVAL", "100");
-        env.put("AGENT_IMDS_BACKOFF_MAX", "500");
-        env.put("AGENT_SINK_RETRY_INITIAL_DELAY", "100");
-        env.put("AGENT_SINK_RETRY_MAX_DELAY", "500");
+        TestAgent.fastSettings(imds, dir).forEach((key, value) -> env.put(TestAgent.envName(key), value));
         return env;
     }
 

@@ -90,13 +90,7 @@ public abstract class TestAgent implements AutoCloseable {
          * 100 ms, IMDS back-off at most 500 ms, sink retries after 100 ms up to 500 ms. Each can be set again.
          */
         public Builder against(ImdsSimulator imds) {
-            settings.put("agent.imds.url", imds.baseUrl());
-            settings.put("agent.state.dir", workDir.resolve("state").toString());
-            settings.put("agent.sink.log.file", workDir.resolve("records.jsonl").toString());
-            settings.put("agent.poll.interval", "100");
-            settings.put("agent.imds.backoff.max", "500");
-            settings.put("agent.sink.retry.initial-delay", "100");
-            settings.put("agent.sink.retry.max-delay", "500");
+            settings.putAll(fastSettings(imds, workDir));
             return this;
         }
 
@@ -164,6 +158,22 @@ public abstract class TestAgent implements AutoCloseable {
     }
 
     /** agent.sink.log.file → AGENT_SINK_LOG_FILE, as the agent reads the environment. */
+    /**
+     * A quick agent against {@code imds}, by setting key: state in dir/state, records in dir/records.jsonl, polls
+     * every 100 ms, IMDS back-off at most 500 ms, sink retries after 100 ms up to 500 ms.
+     */
+    public static Map<String, String> fastSettings(ImdsSimulator imds, Path dir) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("agent.imds.url", imds.baseUrl());
+        settings.put("agent.state.dir", dir.resolve("state").toString());
+        settings.put("agent.sink.log.file", dir.resolve("records.jsonl").toString());
+        settings.put("agent.poll.interval", "100");
+        settings.put("agent.imds.backoff.max", "500");
+        settings.put("agent.sink.retry.initial-delay", "100");
+        settings.put("agent.sink.retry.max-delay", "500");
+        return settings;
+    }
+
     public static String envName(String key) {
         return key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
     }
