@@ -1,0 +1,65 @@
+package scheduledevents.responder.fleet;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.List;
+
+/**
+ * One maintenance event across the fleet, as the API answers it ({@code GET /api/events}) and notifications name
+ * it, in the record's naming style. Every text is untrusted, as received.
+ *
+ * @param eventStatus  the fleet status: Scheduled, Started, Completed or Canceled (never backwards, but a Canceled
+ *                     event reported again is live again, with the next {@code occurrence})
+ * @param notBeforeUtc ISO-8601 instant, or null when no source gave one
+ * @param vms          every VM the event affects, with the last status its agent reported
+ * @param reportedBy   names of the VMs whose agents (or seed scripts) reported it
+ * @param sources      agent, platform, seed-script: which saw it
+ * @param history      oldest first; only in the single event's answer ({@code GET /api/events/{id}}), else null
+ */
+@JsonPropertyOrder({"EventId", "EventType", "EventStatus", "NotBeforeUtc", "DurationInSeconds", "Description",
+        "EventSource", "ResourceType", "Occurrence", "Vms", "ReportedBy", "Sources", "FirstSeen", "LastSeen",
+        "History"})
+public record FleetEvent(
+        @JsonProperty("EventId") String eventId,
+        @JsonProperty("EventType") String eventType,
+        @JsonProperty("EventStatus") String eventStatus,
+        @JsonProperty("NotBeforeUtc") String notBeforeUtc,
+        @JsonProperty("DurationInSeconds") Integer durationInSeconds,
+        @JsonProperty("Description") String description,
+        @JsonProperty("EventSource") String eventSource,
+        @JsonProperty("ResourceType") String resourceType,
+        @JsonProperty("Occurrence") int occurrence,
+        @JsonProperty("Vms") List<Vm> vms,
+        @JsonProperty("ReportedBy") List<String> reportedBy,
+        @JsonProperty("Sources") List<String> sources,
+        @JsonProperty("FirstSeen") String firstSeen,
+        @JsonProperty("LastSeen") String lastSeen,
+        @JsonProperty("History") @JsonInclude(JsonInclude.Include.NON_NULL) List<HistoryEntry> history) {
+
+    /** One affected VM; status and reportedAt are null until its own agent reports the event. */
+    @JsonPropertyOrder({"Name", "ResourceId", "ResourceGroup", "SubscriptionId", "Status", "ReportedAt"})
+    public record Vm(
+            @JsonProperty("Name") String name,
+            @JsonProperty("ResourceId") String resourceId,
+            @JsonProperty("ResourceGroup") String resourceGroup,
+            @JsonProperty("SubscriptionId") String subscriptionId,
+            @JsonProperty("Status") String status,
+            @JsonProperty("ReportedAt") String reportedAt) {
+    }
+
+    /**
+     * One thing that happened to the fleet event: {@code What} is {@code status} (the fleet status changed to
+     * Status), {@code source} (a source saw it first), {@code notified} (a notification went out on Detail's
+     * channel) or, later, {@code approved}.
+     */
+    @JsonPropertyOrder({"At", "What", "Status", "Source", "Vm", "Detail"})
+    public record HistoryEntry(
+            @JsonProperty("At") String at,
+            @JsonProperty("What") String what,
+            @JsonProperty("Status") String status,
+            @JsonProperty("Source") String source,
+            @JsonProperty("Vm") String vm,
+            @JsonProperty("Detail") String detail) {
+    }
+}
