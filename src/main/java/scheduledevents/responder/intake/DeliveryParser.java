@@ -147,7 +147,8 @@ public class DeliveryParser {
 
         /** @return the report, or null for the validation event (its code kept) */
         private FleetReport report(JsonNode event, String where) throws Unusable {
-            boolean cloudEvent = cloudEventsContent || event.has("specversion");
+            // the shape decides; the content type only for an event that shows neither schema's marker
+            boolean cloudEvent = event.has("specversion") || (cloudEventsContent && !event.has("eventType"));
             Envelope envelope = cloudEvent
                     ? new Envelope(text(event, "type"), text(event, "id"), text(event, "subject"),
                             text(event, "source"), text(event, "time"), event.get("data"))

@@ -71,6 +71,14 @@ class DeliveryParserFixturesTest {
     }
 
     @Test
+    void theEventsShapeDecidesWhenTheContentTypeSaysOtherwise() throws Exception {
+        Delivery delivery = parser.parse(fixture("seed-script-delivery.json"), "application/cloudevents-batch+json",
+                RECEIVED);
+        assertEquals(parse("seed-script-delivery.json", null).reports(), delivery.reports());
+        assertEquals(List.of(), delivery.ignored());
+    }
+
+    @Test
     void cloudEventsSingleEventIsOneReport() throws Exception {
         JsonNode batch = new ObjectMapper().readTree(fixture("notification-cloudevents-batch.json"));
         byte[] single = batch.get(0).toString().getBytes();
