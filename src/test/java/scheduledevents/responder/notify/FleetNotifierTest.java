@@ -259,6 +259,20 @@ class FleetNotifierTest {
     }
 
     @Test
+    void aWebhookThatIsDownIsRetriedWithoutItsUrlInTheLogOrTheReason() throws Exception {
+        FleetEvent event = FleetEvents.freeze("e-down", 2, "Scheduled", 1);
+        outbox.put(event);
+        InMemoryOutbox.Row row = outbox.queue("webhook", event, "Scheduled", 1);
+        FleetNotifier notifier = notifier(settings("webhook"));
+        webhook.close();
+
+        assertEquals(0, notifier.dispatch());
+        assertFalse(row.dead);
+        assertTrue(row.reason.matches("POST to http://127\\.0\\.0\\.1:\\d+/\\.\\.\\. failed: \\w+"), row.reason);
+        assertEquals(1, notifier.failedCount());
+    }
+
+    @Test
     void aWebhook400IsDeadAtOnce() throws Exception {
         FleetEvent event = FleetEvents.freeze("e-400", 3, "Scheduled", 1);
         outbox.put(event);
