@@ -367,4 +367,38 @@ class FleetNotifierTest {
         assertFalse(noChannel.dead, "kept for a responder configured with mail");
         assertTrue(noChannel.reason.contains("is not configured"), noChannel.reason);
     }
+
+    @Test
+    void aSlowBatchLeavesItsRestForTheNextRunInsteadOfSendingPastHalfTheLease() throws Exception {
+        FleetEvent event = FleetEvents.freeze("e-slow", 2, "Scheduled", 1);
+        outbox.put(event);
+        List<InMemoryOutbox.Row> rows = List.of(outbox.queue("webhook", event, "Scheduled", 1),
+                outbox.queue("webhook", event, "Started", 1), outbox.queue("webhook", event, "Completed", 1));
+        Duration lease = Duration.ofMinutes(10);
+        List<String> sentStatuses = new ArrayList<>();
+        // a channel whose every send takes 6 minutes of the test clock
+        FleetChannel slow = new FleetChannel() {
+            @Override
+            public String name() {
+                return "webhook";
+            }
+
+            @Override
+            public void send(scheduledevents.responder.fleet.OutboxItem item, FleetEvent e) {
+                clock.advance(Duration.ofMinutes(6));
+                sentStatuses.add(item.status());
+            }
+        };
+        FleetNotifier notifier = new FleetNotifier(outbox, List.of(slow),
+                new RetryPolicy(Duration.ofMinutes(1), Duration.ofMinutes(4), 4), clock, "replica-a", 10, lease);
+
+        assertEquals(1, notifier.dispatch(), "the second item would be sent 6 min into a 10 min lease");
+        assertEquals(0, notifier.dispatch(), "the rest is still claimed until its lease lapses");
+        clock.advance(Duration.ofMinutes(4));
+        assertEquals(1, notifier.dispatch());
+        clock.advance(Duration.ofMinutes(10));
+        assertEquals(1, notifier.dispatch());
+        assertEquals(List.of("Scheduled", "Started", "Completed"), sentStatuses);
+        assertTrue(rows.stream().allMatch(r -> r.sent));
+    }
 }
