@@ -38,6 +38,11 @@ public final class StatusFilter {
         return new StatusFilter(wanted);
     }
 
+    /** Every status: for a sender whose caller has already chosen what to send (the responder's outbox). */
+    public static StatusFilter all() {
+        return new StatusFilter(KNOWN);
+    }
+
     public List<String> statuses() {
         return statuses;
     }

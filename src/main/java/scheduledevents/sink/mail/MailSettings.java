@@ -36,41 +36,53 @@ public record MailSettings(
     static final List<String> PROTOCOLS = List.of("smtp", "smtps");
 
     public static MailSettings read(SettingsReader s) {
-        Path templates = s.path("agent.templates.dir");
+        return read(s, "agent");
+    }
+
+    /**
+     * The same settings under another prefix: {@code responder} reads {@code responder.mail.*} (environment
+     * RESPONDER_MAIL_*) and {@code responder.templates.dir}. Only the agent has {@code <prefix>.mail.statuses}: the
+     * responder's outbox decides which statuses notify, so its settings take every status.
+     */
+    public static MailSettings read(SettingsReader s, String prefix) {
+        String env = prefix.toUpperCase(java.util.Locale.ROOT);
+        String when = " when " + ("agent".equals(prefix) ? "agent.sinks" : prefix + ".notify") + " has mail";
+        Path templates = s.path(prefix + ".templates.dir");
         Path html = templates.resolve("mail.html.mustache");
         Path text = templates.resolve("mail.txt.mustache");
-        StatusFilter statuses = StatusFilter.read(s, "agent.mail.statuses");
-        String portal = s.text("agent.mail.portal-url");
-        String host = s.required("agent.mail.host", " to the SMTP relay's name when agent.sinks has mail");
+        StatusFilter statuses = "agent".equals(prefix) ? StatusFilter.read(s, "agent.mail.statuses")
+                : StatusFilter.all();
+        String portal = s.text(prefix + ".mail.portal-url");
+        String host = s.required(prefix + ".mail.host", " to the SMTP relay's name" + when);
         if (!host.matches("[A-Za-z0-9.:\\[\\]_-]+")) {
-            throw new InvalidSettingException("agent.mail.host", "must be a host name or address, got '"
+            throw new InvalidSettingException(prefix + ".mail.host", "must be a host name or address, got '"
                     + UntrustedText.forLog(host) + "'");
         }
-        int port = s.integer("agent.mail.port", 1, 65535);
-        String protocol = s.oneOf("agent.mail.protocol", PROTOCOLS);
-        boolean starttls = s.bool("agent.mail.starttls");
-        String username = s.text("agent.mail.username");
-        String password = s.text("agent.mail.password");
+        int port = s.integer(prefix + ".mail.port", 1, 65535);
+        String protocol = s.oneOf(prefix + ".mail.protocol", PROTOCOLS);
+        boolean starttls = s.bool(prefix + ".mail.starttls");
+        String username = s.text(prefix + ".mail.username");
+        String password = s.text(prefix + ".mail.password");
         if (!username.isEmpty() && password.isEmpty()) {
-            throw new InvalidSettingException("agent.mail.password", "must be set (AGENT_MAIL_PASSWORD) when "
-                    + "agent.mail.username is set");
+            throw new InvalidSettingException(prefix + ".mail.password", "must be set (" + env
+                    + "_MAIL_PASSWORD) when " + prefix + ".mail.username is set");
         }
         if (!username.isEmpty() && "smtp".equals(protocol) && !starttls) {
-            throw new InvalidSettingException("agent.mail.starttls", "must be true (or agent.mail.protocol smtps) "
-                    + "when agent.mail.username is set: the password would cross the network in clear text");
+            throw new InvalidSettingException(prefix + ".mail.starttls", "must be true (or " + prefix
+                    + ".mail.protocol smtps) when " + prefix + ".mail.username is set: the password would cross the network in clear text");
         }
-        InternetAddress from = addresses("agent.mail.from", s.required("agent.mail.from",
-                " to the sender address when agent.sinks has mail"), true).get(0);
-        List<InternetAddress> to = addresses("agent.mail.to", s.required("agent.mail.to",
-                " to a comma list of recipients when agent.sinks has mail"), false);
-        List<InternetAddress> cc = s.text("agent.mail.cc").isEmpty() ? List.of()
-                : addresses("agent.mail.cc", s.text("agent.mail.cc"), false);
-        Duration timeout = Duration.ofMillis(s.integer("agent.mail.timeout", 1, Integer.MAX_VALUE));
+        InternetAddress from = addresses(prefix + ".mail.from", s.required(prefix + ".mail.from",
+                " to the sender address" + when), true).get(0);
+        List<InternetAddress> to = addresses(prefix + ".mail.to", s.required(prefix + ".mail.to",
+                " to a comma list of recipients" + when), false);
+        List<InternetAddress> cc = s.text(prefix + ".mail.cc").isEmpty() ? List.of()
+                : addresses(prefix + ".mail.cc", s.text(prefix + ".mail.cc"), false);
+        Duration timeout = Duration.ofMillis(s.integer(prefix + ".mail.timeout", 1, Integer.MAX_VALUE));
         // a URL: checked part by part, and never repeated (a URL given with credentials or a query may hold one)
-        SettingsReader.url("agent.mail.portal-url", portal, List.of("https"), false, "");
+        SettingsReader.url(prefix + ".mail.portal-url", portal, List.of("https"), false, "");
         if (!portal.matches("https://[A-Za-z0-9.-]+")) {
-            throw new InvalidSettingException("agent.mail.portal-url", "must be https:// and a host name alone, "
-                    + "without a path or port");
+            throw new InvalidSettingException(prefix + ".mail.portal-url", "must be https:// and a host name "
+                    + "alone, without a path or port");
         }
         return new MailSettings(host, port, protocol, starttls, username.isEmpty() ? null : username,
                 password.isEmpty() ? null : password, from, List.copyOf(to), List.copyOf(cc), timeout, statuses,

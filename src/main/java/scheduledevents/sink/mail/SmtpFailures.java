@@ -25,9 +25,16 @@ public final class SmtpFailures {
     public static final String RECORD_PROPERTY = "scheduledevents.record";
 
     private final String server;
+    private final String prefix;
 
     public SmtpFailures(MailSettings settings) {
+        this(settings, "agent");
+    }
+
+    /** @param prefix the settings' prefix that the advice names ({@code agent}, {@code responder}) */
+    public SmtpFailures(MailSettings settings, String prefix) {
         this.server = settings.protocol() + "://" + settings.host() + ":" + settings.port();
+        this.prefix = prefix;
     }
 
     /** A failure that retrying may fix. */
@@ -66,12 +73,14 @@ public final class SmtpFailures {
         }
         if (code >= 500) {
             boolean login = chain.stream().anyMatch(AuthenticationFailedException.class::isInstance);
-            String fix = login ? "check agent.mail.username and AGENT_MAIL_PASSWORD"
+            String p = prefix + ".mail.";
+            String fix = login ? "check " + p + "username and " + prefix.toUpperCase(java.util.Locale.ROOT)
+                    + "_MAIL_PASSWORD"
                     : chain.stream().anyMatch(SMTPAddressFailedException.class::isInstance)
-                    ? "check the addresses in agent.mail.to and agent.mail.cc"
+                    ? "check the addresses in " + p + "to and " + p + "cc"
                     : chain.stream().anyMatch(SMTPSenderFailedException.class::isInstance)
-                    ? "check agent.mail.from (the relay must allow this sender)"
-                    : "check the relay's rules for agent.mail.from and agent.mail.to";
+                    ? "check " + p + "from (the relay must allow this sender)"
+                    : "check the relay's rules for " + p + "from and " + p + "to";
             return new PermanentDeliveryException("SMTP server " + server + " refused the mail for good ("
                     + UntrustedText.forLog(reply) + "): " + fix);
         }

@@ -34,17 +34,31 @@ public record WebhookSettings(
     private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "expect", "host", "upgrade");
 
     public static WebhookSettings read(SettingsReader s) {
-        String format = s.oneOf("agent.webhook.format", FORMATS);
-        Path template = s.text("agent.webhook.template").isEmpty()
-                ? s.path("agent.templates.dir").resolve("webhook-" + format + ".json.mustache")
-                : s.path("agent.webhook.template");
+        return read(s, "agent", "webhook-");
+    }
+
+    /**
+     * The same settings under another prefix: {@code responder} reads {@code responder.webhook.*} (environment
+     * RESPONDER_WEBHOOK_*), {@code responder.templates.dir} and {@code responder.mail.portal-url}; only the agent has
+     * {@code <prefix>.webhook.statuses} (the responder's outbox decides which statuses notify).
+     *
+     * @param templateBase the default template's name before {@code <format>.json.mustache}
+     */
+    public static WebhookSettings read(SettingsReader s, String prefix, String templateBase) {
+        String p = prefix + ".webhook.";
+        String env = prefix.toUpperCase(Locale.ROOT) + "_WEBHOOK_URL";
+        String format = s.oneOf(p + "format", FORMATS);
+        Path template = s.text(p + "template").isEmpty()
+                ? s.path(prefix + ".templates.dir").resolve(templateBase + format + ".json.mustache")
+                : s.path(p + "template");
         Templates.Escaping escaping = "slack".equals(format) ? Templates.Escaping.SLACK_JSON : Templates.Escaping.JSON;
-        StatusFilter statuses = StatusFilter.read(s, "agent.webhook.statuses");
-        String portal = s.text("agent.mail.portal-url");
-        URI url = url(s.required("agent.webhook.url", " (AGENT_WEBHOOK_URL) to the endpoint's URL when agent.sinks "
-                + "has webhook"));
-        Map<String, String> headers = headers(s.text("agent.webhook.headers"));
-        Duration timeout = Duration.ofMillis(s.integer("agent.webhook.timeout", 1, Integer.MAX_VALUE));
+        StatusFilter statuses = "agent".equals(prefix) ? StatusFilter.read(s, "agent.webhook.statuses")
+                : StatusFilter.all();
+        String portal = s.text(prefix + ".mail.portal-url");
+        URI url = url(p + "url", s.required(p + "url", " (" + env + ") to the endpoint's URL when "
+                + ("agent".equals(prefix) ? "agent.sinks" : prefix + ".notify") + " has webhook"));
+        Map<String, String> headers = headers(p + "headers", s.text(p + "headers"));
+        Duration timeout = Duration.ofMillis(s.integer(p + "timeout", 1, Integer.MAX_VALUE));
         return new WebhookSettings(url, format, template, escaping, headers, timeout, statuses, portal);
     }
 
@@ -52,8 +66,8 @@ public record WebhookSettings(
      * Checks the URL at start (scheme, host, port 1-65535, no user info) without ever repeating it: Teams and Slack
      * put the webhook's token in its path, others in its query.
      */
-    private static URI url(String value) {
-        return SettingsReader.url("agent.webhook.url", value, List.of("http", "https"), true,
+    private static URI url(String key, String value) {
+        return SettingsReader.url(key, value, List.of("http", "https"), true,
                 " (value not shown: it is secret)");
     }
 
@@ -62,6 +76,10 @@ public record WebhookSettings(
      * but a secret (a value whose name was forgotten), so a message names a part by its position, never by its text.
      */
     static Map<String, String> headers(String text) {
+        return headers("agent.webhook.headers", text);
+    }
+
+    static Map<String, String> headers(String key, String text) {
         Map<String, String> headers = new LinkedHashMap<>();
         if (text.isBlank()) {
             return headers;
@@ -75,16 +93,16 @@ public record WebhookSettings(
             int colon = pair.indexOf(':');
             String name = colon < 0 ? "" : pair.substring(0, colon).trim();
             if (!name.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) {
-                throw new InvalidSettingException("agent.webhook.headers", "part " + position + " has "
+                throw new InvalidSettingException(key, "part " + position + " has "
                         + (colon < 0 ? "no ':' after a header name" : "no valid header name before its ':'")
                         + " (expected 'Name: value; Name2: value2'; the part is not shown, it may hold a secret)");
             }
             if (RESTRICTED.contains(name.toLowerCase(Locale.ROOT))) {
-                throw new InvalidSettingException("agent.webhook.headers", "header " + name + " is set by the agent");
+                throw new InvalidSettingException(key, "header " + name + " is set by the agent");
             }
             String value = pair.substring(colon + 1).trim();
             if (value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-                throw new InvalidSettingException("agent.webhook.headers", "the value of " + name
+                throw new InvalidSettingException(key, "the value of " + name
                         + " has a control character");
             }
             headers.put(name, value);
