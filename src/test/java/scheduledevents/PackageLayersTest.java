@@ -46,7 +46,17 @@ class PackageLayersTest {
             Map.entry("app", Set.of("logging", "durable", "record", "settings", "observability", "imds",
                     "transitions", "delivery", "notification", "sink.log", "sink.eventgrid", "sink.mail",
                     "sink.webhook", "respond", "simulator")),
-            Map.entry("", Set.of("app", "settings", "simulator")));
+            // the fleet responder (--responder): it may use the agent's shared parts; no agent package uses it
+            Map.entry("responder.intake", Set.of("logging", "record", "imds")),
+            Map.entry("responder.fleet", Set.of("logging", "responder.intake")),
+            Map.entry("responder.notify", Set.of("logging", "settings", "record", "notification", "sink.mail",
+                    "sink.webhook", "responder.fleet", "responder.intake")),
+            Map.entry("responder.api", Set.of("logging", "responder.fleet", "responder.intake")),
+            Map.entry("responder.demo", Set.of("simulator")),
+            Map.entry("responder", Set.of("logging", "settings", "record", "observability", "notification",
+                    "sink.mail", "sink.webhook", "responder.intake", "responder.fleet", "responder.notify",
+                    "responder.api", "responder.demo")),
+            Map.entry("", Set.of("app", "settings", "simulator", "responder")));
 
     private static final Pattern PACKAGE =
             Pattern.compile("^package scheduledevents((?:\\.[a-z]+)*);", Pattern.MULTILINE);
