@@ -46,7 +46,14 @@ class PackageLayersTest {
             Map.entry("app", Set.of("logging", "durable", "record", "settings", "observability", "imds",
                     "transitions", "delivery", "notification", "sink.log", "sink.eventgrid", "sink.mail",
                     "sink.webhook", "respond", "simulator")),
-            Map.entry("", Set.of("app", "settings", "simulator")));
+            // the fleet responder (issue 13, RESPONDER.md): the agent's packages never use it; Agent starts it
+            Map.entry("responder.intake", Set.of("logging", "settings", "record", "imds")),
+            Map.entry("responder.fleet", Set.of("logging", "settings", "record", "responder.intake")),
+            Map.entry("responder.api", Set.of("logging", "responder.fleet")),
+            Map.entry("responder", Set.of("logging", "settings", "record", "observability", "notification",
+                    "sink.mail", "sink.webhook", "responder.intake", "responder.fleet", "responder.notify",
+                    "responder.api")),
+            Map.entry("", Set.of("app", "settings", "simulator", "responder")));
 
     private static final Pattern PACKAGE =
             Pattern.compile("^package scheduledevents((?:\\.[a-z]+)*);", Pattern.MULTILINE);
