@@ -31,6 +31,8 @@ final class InMemoryParts {
     final List<FleetReport> stored = Collections.synchronizedList(new ArrayList<>());
     /** Every body handed to the parser. */
     final List<byte[]> parsed = Collections.synchronizedList(new ArrayList<>());
+    /** The content type handed to the parser with each body (null when the request had none). */
+    final List<String> contentTypes = Collections.synchronizedList(new ArrayList<>());
     final AtomicBoolean storeFails = new AtomicBoolean();
     final AtomicBoolean databaseDown = new AtomicBoolean();
     final AtomicInteger dispatches = new AtomicInteger();
@@ -43,6 +45,7 @@ final class InMemoryParts {
 
     private Intake.Parsed parse(byte[] body, String contentType, Instant receivedAt) {
         parsed.add(body);
+        contentTypes.add(contentType);
         JsonNode root;
         try {
             root = JSON.readTree(body);

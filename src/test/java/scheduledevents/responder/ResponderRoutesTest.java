@@ -150,6 +150,19 @@ class ResponderRoutesTest {
     }
 
     @Test
+    void theParserGetsTheContentTypeAsSent() throws Exception {
+        String cloudEvent = "{\"specversion\":\"1.0\",\"id\":\"ce-1\",\"type\":\"ScheduledEvent\",\"source\":\"vm1\","
+                + "\"data\":{\"EventId\":\"E-CE\",\"EventStatus\":\"Scheduled\"}}";
+        HttpResponse<String> r = HTTP.send(request("/events/eventgrid")
+                .POST(HttpRequest.BodyPublishers.ofString(cloudEvent))
+                .header("Content-Type", "application/cloudevents+json; charset=utf-8")
+                .header("x-delivery-secret", SECRET).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals("application/cloudevents+json; charset=utf-8",
+                parts.contentTypes.get(parts.contentTypes.size() - 1));
+    }
+
+    @Test
     void theValidationHandshakeIsAnsweredWithTheCode() throws Exception {
         HttpResponse<String> r = post("/events/eventgrid", fixture("subscription-validation.json"),
                 "x-delivery-secret", SECRET, "aeg-event-type", "SubscriptionValidation");
@@ -264,6 +277,17 @@ class ResponderRoutesTest {
         }
         assertTrue(counter("responder_duplicates_dropped_total") >= 1);
         assertFalse(text.contains(SECRET));
+    }
+
+    @Test
+    void unusableEventsOfABatchAreCountedAndTheGoodOnesKept() throws Exception {
+        double before = counter("responder_events_ignored_total");
+        String batch = "[{\"id\":\"d-bad\",\"eventType\":\"ScheduledEvent\",\"data\":{\"no\":\"id\"}},"
+                + FREEZE.substring(1).replace("d-1", "d-good").replace("E-1", "E-GOOD");
+        HttpResponse<String> r = post("/events/eventgrid", batch, "x-delivery-secret", SECRET);
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(before + 1, counter("responder_events_ignored_total"));
+        assertTrue(parts.stored.stream().anyMatch(s -> s.eventId().equals("E-GOOD")));
     }
 
     @Test
