@@ -26,6 +26,9 @@ public final class ResponderRunner {
     /** This release's responder.properties, packaged by the build (pom.xml) as the defaults. */
     public static final String DEFAULTS = "scheduledevents/responder/responder.properties";
     static final Path DEFAULT_CONFIG = Path.of("responder", "responder.properties");
+    static final Path DEFAULT_ROUTES = Path.of("responder", "routes");
+    static final String ROUTES_PATTERN_KEY = "camel.main.routes-include-pattern";
+    static final String DEFAULT_ROUTES_PATTERN = "file:responder/routes/*.yaml";
 
     private ResponderRunner() {
     }
@@ -80,7 +83,15 @@ public final class ResponderRunner {
             throw new IllegalArgumentException("settings file " + config.toAbsolutePath() + " not found");
         }
         Path userFile = config != null ? config : Files.isRegularFile(DEFAULT_CONFIG) ? DEFAULT_CONFIG : null;
-        ResponderSettings settings = ResponderSettings.read(lookup(userFile, overrides));
+        Function<String, String> lookup = lookup(userFile, overrides);
+        ResponderSettings settings = ResponderSettings.read(lookup);
+        // the routes are files in the working directory: say so in one line instead of Camel's NoSuchFileException
+        Path routesDir = routes != null ? routes
+                : DEFAULT_ROUTES_PATTERN.equals(lookup.apply(ROUTES_PATTERN_KEY)) ? DEFAULT_ROUTES : null;
+        if (routesDir != null && !Files.isDirectory(routesDir)) {
+            throw new IllegalArgumentException("routes folder " + routesDir.toAbsolutePath() + " not found: run from"
+                    + " the project's folder or pass --routes DIR");
+        }
 
         Main main = new Main();
         main.setDefaultPropertyPlaceholderLocation(

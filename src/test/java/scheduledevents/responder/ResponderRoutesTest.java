@@ -182,6 +182,22 @@ class ResponderRoutesTest {
     }
 
     @Test
+    void anOptionsRequestWithoutOriginIs400() throws Exception {
+        HttpResponse<String> r = HTTP.send(request("/events/eventgrid")
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, r.statusCode());
+        assertTrue(r.headers().firstValue("WebHook-Allowed-Origin").isEmpty());
+    }
+
+    @Test
+    void aMissingRoutesFolderIsOneLine() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> ResponderRunner.newMain(null, dir.resolve("no-routes"), Map.of("responder.delivery-secret",
+                        "x", "responder.api-token", "y"), parts.factory()));
+        assertTrue(e.getMessage().startsWith("routes folder "), e.getMessage());
+    }
+
+    @Test
     void aBodyOverTheLimitIs413AndNotParsed() throws Exception {
         int parsedBefore = parts.parsed.size();
         byte[] big = new byte[1024 * 1024 + 1];
