@@ -27,11 +27,16 @@ public final class Agent {
                             console; ends when the scenario is over (about 40 s). Works on any machine.
               --simulate    run the IMDS simulator alone (see --simulate --help)
               --once        poll IMDS once, print the normalised document as JSON, exit 0 (or 1 with a reason)
+              --responder   run the fleet responder instead of the agent: Event Grid webhook, fleet events in a
+                            database, notifications and the JSON API on one port (responder/responder.properties,
+                            responder/routes/; settings responder.*, environment RESPONDER_*)
               --help        this text
 
             Options:
-              --config FILE   settings file (default: application.properties in the working directory)
-              --routes DIR    folder of YAML routes (default: routes/ in the working directory)
+              --config FILE   settings file (default: application.properties in the working directory; with
+                              --responder: responder/responder.properties)
+              --routes DIR    folder of YAML routes (default: routes/ in the working directory; with --responder:
+                              responder/routes/)
               --scenario S    with --demo: a built-in scenario name or a scenario file (default: demo)
 
             Every setting can also come from the environment: agent.sink.log.file <- AGENT_SINK_LOG_FILE.
@@ -57,6 +62,9 @@ public final class Agent {
             return SimulatorCommand.run(rest.toArray(String[]::new), out, err);
         }
         try {
+            if (rest.remove("--responder")) {
+                return responder(rest, err);
+            }
             Options options = Options.parse(rest);
             if (options.mode().equals("--once")) {
                 return OnceCommand.run(options.config(), out, err);
@@ -69,5 +77,14 @@ public final class Agent {
             err.println("scheduled-events-agent: " + e.getMessage());
             return 2;
         }
+    }
+
+    /**
+     * The responder's only door. Kept in a method of its own that only --responder calls, so that the JVM resolves
+     * (and loads) scheduledevents.responder, and with it Vert.x and the database libraries, only then: the agent's
+     * footprint stays as it was (ResponderIsolationIT).
+     */
+    private static int responder(List<String> args, PrintStream err) {
+        return scheduledevents.responder.ResponderRunner.run(args, err);
     }
 }

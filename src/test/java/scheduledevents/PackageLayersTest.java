@@ -47,8 +47,8 @@ class PackageLayersTest {
                     "transitions", "delivery", "notification", "sink.log", "sink.eventgrid", "sink.mail",
                     "sink.webhook", "respond", "simulator")),
             // the fleet responder (--responder): it may use the agent's shared parts; no agent package uses it
-            Map.entry("responder.intake", Set.of("logging", "record", "imds")),
-            Map.entry("responder.fleet", Set.of("logging", "responder.intake")),
+            Map.entry("responder.intake", Set.of("logging", "settings", "record", "imds")),
+            Map.entry("responder.fleet", Set.of("logging", "settings", "record", "responder.intake")),
             Map.entry("responder.notify", Set.of("logging", "settings", "record", "notification", "sink.mail",
                     "sink.webhook", "responder.fleet", "responder.intake")),
             Map.entry("responder.api", Set.of("logging", "responder.fleet", "responder.intake")),

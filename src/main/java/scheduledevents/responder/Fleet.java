@@ -1,0 +1,29 @@
+package scheduledevents.responder;
+
+import java.util.List;
+import java.util.Optional;
+import scheduledevents.responder.fleet.FleetEvent;
+import scheduledevents.responder.fleet.FleetQuery;
+import scheduledevents.responder.intake.FleetReport;
+
+/**
+ * What the routes need of the fleet store (bean {@code fleetStore}, the contract's {@code FleetStore}).
+ * {@link #apply} commits the whole delivery in one transaction before it returns, or throws (the route answers 500
+ * and Event Grid retries).
+ */
+public interface Fleet {
+    Applied apply(List<FleetReport> reports);
+
+    /** Newest NotBefore first, without History. */
+    List<FleetEvent> events(FleetQuery query);
+
+    /** The event (EventId compared case-insensitively) with its History. */
+    Optional<FleetEvent> event(String eventId);
+
+    /** Whether the database answers (health). */
+    boolean healthy();
+
+    /** The contract's {@code ApplyResult}. */
+    record Applied(int reports, int duplicates, int statusChanges, int notificationsQueued) {
+    }
+}

@@ -1,0 +1,52 @@
+package scheduledevents.responder;
+
+import java.time.Clock;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.support.service.ServiceSupport;
+import scheduledevents.responder.api.ApiToken;
+import scheduledevents.responder.api.EventsApi;
+
+/**
+ * Binds the beans that responder/routes/*.yaml name, from the checked settings: {@code deliveryParser},
+ * {@code fleetStore}, {@code fleetNotifier} (the parts), and the thin HTTP glue {@code intakeSteps},
+ * {@code eventsApi}, {@code apiToken}, {@code observeSteps}; {@code responderMetrics} for the notifier's counts.
+ */
+public class ResponderConfiguration implements CamelConfiguration {
+    private final ResponderSettings settings;
+    private final ResponderParts.Factory factory;
+
+    public ResponderConfiguration(ResponderSettings settings, ResponderParts.Factory factory) {
+        this.settings = settings;
+        this.factory = factory;
+    }
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        Clock clock = Clock.systemUTC();
+        ResponderMetrics metrics = new ResponderMetrics();
+        ResponderParts parts = factory.create(settings, metrics, clock);
+        // the database pool is closed when Camel stops, after the routes
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() throws Exception {
+                parts.close();
+            }
+        });
+        // the timer reads the value as checked (a plain number of milliseconds), not the raw text
+        context.getPropertiesComponent().addOverrideProperty("responder.notify.interval",
+                String.valueOf(settings.outboxInterval().toMillis()));
+
+        Registry registry = context.getRegistry();
+        registry.bind("responderSettings", settings);
+        registry.bind("responderMetrics", metrics);
+        registry.bind("deliveryParser", parts.intake());
+        registry.bind("fleetStore", parts.fleet());
+        registry.bind("fleetNotifier", parts.notifier());
+        registry.bind("intakeSteps", new IntakeSteps(settings.deliverySecret(), metrics, clock));
+        registry.bind("apiToken", new ApiToken(settings.apiToken()));
+        registry.bind("eventsApi", new EventsApi(parts.fleet()::events, parts.fleet()::event));
+        registry.bind("observeSteps", new ObserveSteps(parts.fleet(), metrics));
+    }
+}
