@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -196,7 +195,6 @@ public final class FleetDemo {
         private static final String SUBSCRIPTION = "00000000-1111-2222-3333-444444444444";
         private static final String GROUP = "rg-prod";
         private final EventGridRelay relay;
-        private final ObjectMapper json = new ObjectMapper();
         private final Map<String, JsonNode> last = new LinkedHashMap<>();
 
         PlatformTopic(EventGridRelay relay) {
@@ -230,29 +228,9 @@ public final class FleetDemo {
 
         private List<JsonNode> emit(JsonNode event, String status) {
             List<JsonNode> events = new ArrayList<>();
-            String eventId = event.path("EventId").asText().toLowerCase(java.util.Locale.ROOT);
             for (JsonNode vm : event.path("Resources")) {
-                String vmId = "/subscriptions/" + SUBSCRIPTION + "/resourceGroups/" + GROUP
-                        + "/providers/Microsoft.Compute/virtualMachines/" + vm.asText();
-                String id = vmId + "/providers/microsoft.maintenance/scheduledevents/" + eventId;
-                com.fasterxml.jackson.databind.node.ObjectNode properties =
-                        ((com.fasterxml.jackson.databind.node.ObjectNode) event).deepCopy();
-                properties.put("EventStatus", status);
-                properties.set("Resources", json.createArrayNode().add(vm.asText()));
-                var resourceInfo = json.createObjectNode().put("id", id).put("name", eventId)
-                        .put("type", "microsoft.maintenance/scheduledevents").put("location", "westeurope");
-                resourceInfo.set("properties", properties);
-                var data = json.createObjectNode();
-                data.set("resourceInfo", resourceInfo);
-                data.put("apiVersion", "2024-07-01");
-                var envelope = json.createObjectNode().put("id", UUID.randomUUID().toString())
-                        .put("topic", "/subscriptions/" + SUBSCRIPTION).put("subject", id)
-                        .put("eventType",
-                                "Microsoft.ResourceNotifications.MaintenanceResources.ScheduledEventEmitted")
-                        .put("dataVersion", "3.0").put("metadataVersion", "1")
-                        .put("eventTime", java.time.Instant.now().toString());
-                envelope.set("data", data);
-                events.add(envelope);
+                events.add(PlatformEvents.emitted(event, status, vm.asText(), SUBSCRIPTION, GROUP,
+                        java.time.Instant.now()));
             }
             return events;
         }
