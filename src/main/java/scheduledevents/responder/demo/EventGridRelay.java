@@ -53,7 +53,8 @@ public final class EventGridRelay implements AutoCloseable {
     private volatile boolean closed;
 
     /**
-     * @param keyStore       PKCS12 keystore with the certificate the topic presents (the demo makes one with keytool)
+     * @param keyStore       PKCS12 keystore with the certificate the topic presents (the demo makes one with keytool),
+     *                       or null for no topic endpoint: events come only through {@link #publish(List)}
      * @param topicKey       what publishers must send in {@code aeg-sas-key}
      * @param webhook        the responder's {@code /events/eventgrid}
      * @param deliverySecret sent in {@code x-delivery-secret} with every delivery
@@ -64,10 +65,14 @@ public final class EventGridRelay implements AutoCloseable {
         this.topicKey = topicKey;
         this.webhook = webhook;
         this.deliverySecret = deliverySecret;
-        server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.setHttpsConfigurator(new HttpsConfigurator(sslContext(keyStore, storePassword)));
-        server.createContext("/api/events", this::publish);
-        server.setExecutor(Executors.newFixedThreadPool(2, daemon("relay-topic")));
+        if (keyStore == null) {
+            server = null;
+        } else {
+            server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            server.setHttpsConfigurator(new HttpsConfigurator(sslContext(keyStore, storePassword)));
+            server.createContext("/api/events", this::publish);
+            server.setExecutor(Executors.newFixedThreadPool(2, daemon("relay-topic")));
+        }
         deliverers = Executors.newFixedThreadPool(concurrency, daemon("relay-delivery"));
         for (int i = 0; i < concurrency; i++) {
             deliverers.execute(this::deliverLoop);
@@ -75,7 +80,9 @@ public final class EventGridRelay implements AutoCloseable {
     }
 
     public EventGridRelay start() {
-        server.start();
+        if (server != null) {
+            server.start();
+        }
         return this;
     }
 
@@ -188,9 +195,11 @@ public final class EventGridRelay implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        server.stop(0);
         deliverers.shutdownNow();
-        ((ExecutorService) server.getExecutor()).shutdownNow();
+        if (server != null) {
+            server.stop(0);
+            ((ExecutorService) server.getExecutor()).shutdownNow();
+        }
     }
 
     private static SSLContext sslContext(Path keyStore, char[] password) throws IOException {

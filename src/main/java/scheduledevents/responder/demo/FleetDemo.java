@@ -33,8 +33,8 @@ import scheduledevents.simulator.Scenario;
  */
 public final class FleetDemo {
     static final List<String> AGENT_VMS = List.of("vm-01", "vm-02", "vm-03", "vm-04");
-    static final String DEMO_SECRET = "demo-delivery-secret";
-    static final String DEMO_TOKEN = "demo-api-token";
+    public static final String DEMO_SECRET = "demo-delivery-secret";
+    public static final String DEMO_TOKEN = "demo-api-token";
     private static final String TOPIC_KEY = "demo-topic-key";
     private static final char[] STORE_PASSWORD = "demo-only".toCharArray();
 
