@@ -23,6 +23,8 @@ import scheduledevents.simulator.RecordedRequest;
  * compare --a "FLAGS" --b "FLAGS" [--java-a PATH] [--java-b PATH] [--env-a "K=V ..."] [--env-b "K=V ..."]
  *         [--runs N] [--hold S]
  * wave    [--duration S] [--rate N] [--notice S] [--run S] [--nmt] ...   (see {@link Wave})
+ * responder [--vms N] [--duplicates F] [--clients N]   a fleet's burst into the responder on PostgreSQL (see
+ *         {@link ResponderBench})
  * </pre>
  *
  * One in-process IMDS simulator (Java API) and one loopback Event Grid receiver; the agent (and the seed's bash loop)
@@ -41,6 +43,8 @@ public class Bench {
             Compare.compare(opt);
         } else if (mode.equals("wave")) {
             Wave.run(opt);
+        } else if (mode.equals("responder")) {
+            ResponderBench.run(opt);
         } else {
             LatencyRun.run(opt);
         }

@@ -21,7 +21,7 @@ public record Scenario(String name, String description, Double speed, List<Scena
 
     /** Scenarios shipped as resources under {@code /scenarios/NAME.json}. */
     public static final List<String> BUILT_IN = List.of("demo", "freeze", "reboot-user", "host-maintenance",
-            "redeploy", "user-redeploy", "canceled", "spot-preempt", "vmss-terminate", "host-failure");
+            "redeploy", "user-redeploy", "canceled", "spot-preempt", "vmss-terminate", "host-failure", "fleet");
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
