@@ -30,6 +30,10 @@ public final class Agent {
               --responder   run the fleet responder instead of the agent: Event Grid webhook, fleet events in a
                             database, notifications and the JSON API on one port (responder/responder.properties,
                             responder/routes/; settings responder.*, environment RESPONDER_*)
+              --responder --demo
+                            the responder on an embedded database, fed by four agents on simulated VMs and an
+                            emulated platform topic through its own webhook; fleet events in its API within a
+                            minute; until Ctrl-C. Works on any machine.
               --help        this text
 
             Options:

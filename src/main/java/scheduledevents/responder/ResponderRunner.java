@@ -13,7 +13,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Function;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
+import scheduledevents.responder.demo.FleetDemo;
 import scheduledevents.settings.InvalidSettingException;
 
 /**
@@ -37,9 +40,11 @@ public final class ResponderRunner {
     public static int run(List<String> args, PrintStream err) {
         Path config = null;
         Path routes = null;
+        boolean demo = false;
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             switch (a) {
+                case "--demo" -> demo = true;
                 case "--config", "--routes" -> {
                     if (i + 1 >= args.size()) {
                         throw new IllegalArgumentException(a + " needs a value");
@@ -54,7 +59,35 @@ public final class ResponderRunner {
                 default -> throw new IllegalArgumentException("unknown argument '" + a + "' with --responder (see --help)");
             }
         }
-        Main main = newMain(config, routes, Map.of(), ResponderParts.Factory.REAL);
+        if (demo) {
+            return demo(config, routes, err);
+        }
+        return runMain(newMain(config, routes, Map.of(), ResponderParts.Factory.REAL), err);
+    }
+
+    /** {@code --responder --demo}: the responder on an embedded database, fed by a small simulated fleet. */
+    private static int demo(Path config, Path routes, PrintStream err) {
+        Path dir;
+        try {
+            dir = FleetDemo.newFolder();
+        } catch (IOException e) {
+            err.println("scheduled-events-agent: cannot start the demo: " + e.getMessage());
+            return 1;
+        }
+        Main main = newMain(config, routes, FleetDemo.overrides(dir), ResponderParts.Factory.REAL);
+        int port = main.configure().httpServer().getPort();
+        return FleetDemo.run(dir, port, err, whenStarted -> {
+            main.addMainListener(new MainListenerSupport() {
+                @Override
+                public void afterStart(BaseMainSupport started) {
+                    whenStarted.run();
+                }
+            });
+            return runMain(main, err);
+        });
+    }
+
+    private static int runMain(Main main, PrintStream err) {
         try {
             main.run();
             return main.getExitCode();

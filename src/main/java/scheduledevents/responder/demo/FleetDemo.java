@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiFunction;
+import java.util.function.Function;
 import scheduledevents.simulator.ImdsSimulator;
 import scheduledevents.simulator.Scenario;
 
@@ -41,41 +41,45 @@ public final class FleetDemo {
     private FleetDemo() {
     }
 
-    /**
-     * @param responder starts the responder with these setting overrides and runs it until it stops, calling the
-     *                  Runnable once its routes are up; answers the exit code
-     * @param port      the responder's port (responder.port)
-     */
-    public static int run(int port, PrintStream err, BiFunction<Map<String, String>, Runnable, Integer> responder) {
-        Path dir;
-        try {
-            dir = Files.createTempDirectory("scheduled-events-responder-demo-");
-        } catch (IOException e) {
-            err.println("scheduled-events-agent: cannot start the demo: " + e.getMessage());
-            return 1;
-        }
-        List<AutoCloseable> running = new ArrayList<>();
-        Thread cleanup = new Thread(() -> closeAll(running), "demo-cleanup");
-        Runtime.getRuntime().addShutdownHook(cleanup);
+    /** The demo's folder: a new temporary one per run. */
+    public static Path newFolder() throws IOException {
+        return Files.createTempDirectory("scheduled-events-responder-demo-");
+    }
+
+    /** The settings the demo runs the responder with: embedded database in {@code dir}, the demo's secrets. */
+    public static Map<String, String> overrides(Path dir) {
         Map<String, String> overrides = new LinkedHashMap<>();
         overrides.put("responder.data-dir", dir.resolve("responder").toString());
         overrides.put("responder.db.url", "");
         overrides.put("responder.delivery-secret", DEMO_SECRET);
         overrides.put("responder.api-token", DEMO_TOKEN);
         overrides.put("responder.notify", "");
+        return overrides;
+    }
+
+    /**
+     * @param port      the responder's port (responder.port)
+     * @param responder runs the responder (set up with {@link #overrides}) until it stops, calling the Runnable once
+     *                  its routes are up; answers the exit code
+     */
+    public static int run(Path dir, int port, PrintStream err, Function<Runnable, Integer> responder) {
+        List<AutoCloseable> running = java.util.Collections.synchronizedList(new ArrayList<>());
+        Thread cleanup = new Thread(() -> closeAll(running), "demo-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
         String base = "http://127.0.0.1:" + port;
         err.printf("Responder demo: fleet events appear within a minute at%n"
                 + "  curl -s -H 'Authorization: Bearer %s' %s/api/events%n"
                 + "Four agents (vm-01..vm-04) and the platform topic report the 'fleet' scenario; data in %s. "
                 + "Ctrl-C ends it.%n", DEMO_TOKEN, base, dir);
         try {
-            return responder.apply(overrides, () -> {
+            // the fleet starts beside the responder, not on Camel's start-up thread: its agents take seconds
+            return responder.apply(() -> new Thread(() -> {
                 try {
                     startFleet(dir, URI.create(base + "/events/eventgrid"), running, err);
                 } catch (IOException | InterruptedException e) {
                     err.println("scheduled-events-agent: the demo fleet did not start: " + e.getMessage());
                 }
-            });
+            }, "demo-fleet").start());
         } finally {
             closeAll(running);
             try {
