@@ -1,8 +1,6 @@
 package scheduledevents.responder.fleet;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,7 +13,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -56,11 +53,13 @@ public final class FleetStore {
     private static final int ATTEMPTS = 6;
     /** Facts known to be committed (a source seen, a VM list merged), so that they are not written again. */
     private static final int KNOWN_MAX = 50_000;
+    private static final long PRIME = (1L << 61) - 1;
 
     private final DataSource dataSource;
     private final Clock clock;
     private final NotifyRules rules;
     private final Set<String> known = ConcurrentHashMap.newKeySet();
+    private final long hashBase = 2 + Math.floorMod(new SecureRandom().nextLong(), PRIME - 4);
 
     public FleetStore(DataSource dataSource, Clock clock, NotifyRules rules) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -371,7 +370,8 @@ public final class FleetStore {
         String vmKey = text(reporter.key(), MAX_NAME);
         boolean listed = false;
         for (VmRef vm : vms) {
-            if (vm.key().equals(reporter.key())) {
+            // equalsIgnoreCase first: no lower-case copy of 1,000 names per report
+            if (vm.name().equalsIgnoreCase(reporter.name()) && text(vm.key(), MAX_NAME).equals(vmKey)) {
                 listed = true;
                 break;
             }
@@ -401,20 +401,44 @@ public final class FleetStore {
         }
     }
 
-    static String fingerprint(List<VmRef> vms) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            for (VmRef vm : vms) {
-                for (String part : new String[] {vm.name(), vm.resourceId(), vm.resourceGroup(), vm.subscriptionId()}) {
-                    digest.update(part == null ? new byte[] {0} : part.getBytes(StandardCharsets.UTF_8));
-                    digest.update((byte) 1);
-                }
-                digest.update((byte) 2);
-            }
-            return HexFormat.of().formatHex(digest.digest(), 0, 20);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this Java", e);
+    /**
+     * A fingerprint of a Resources list, cheap enough to take for every report (1,000 VMs each): a polynomial hash
+     * modulo the prime 2^61-1 with this store's random base (so that no sender can craft two lists that collide),
+     * plus the list's size. Not stable across processes, and need not be: it only saves merging a list again, and
+     * merging again is harmless (inserts that conflict, COALESCE updates).
+     */
+    String fingerprint(List<VmRef> vms) {
+        long h = 0;
+        for (VmRef vm : vms) {
+            h = feed(h, vm.name());
+            h = feed(h, vm.resourceId());
+            h = feed(h, vm.resourceGroup());
+            h = feed(h, vm.subscriptionId());
         }
+        return Long.toHexString(h) + "-" + vms.size();
+    }
+
+    private long feed(long h, String part) {
+        if (part == null) {
+            return step(h, 0x10002);
+        }
+        for (int i = 0; i < part.length(); i++) {
+            h = step(h, part.charAt(i) + 1);
+        }
+        return step(h, 0x10001); // end of a part: "ab"+"c" and "a"+"bc" differ
+    }
+
+    private long step(long h, long value) {
+        long r = mulMod(h, hashBase) + value;
+        return r >= PRIME ? r - PRIME : r;
+    }
+
+    /** a * b mod 2^61-1 for a, b < 2^61-1. */
+    static long mulMod(long a, long b) {
+        long hi = Math.multiplyHigh(a, b);
+        long lo = a * b;
+        long r = (lo & PRIME) + ((lo >>> 61) | (hi << 3));
+        return r >= PRIME ? r - PRIME : r;
     }
 
     /** The fleet event row as the status rules and the field fill need it. */
