@@ -82,11 +82,24 @@ public final class FleetStore {
             Instant now = clock.instant();
             List<String> learned = new ArrayList<>();
             ApplyResult result = ApplyResult.NONE;
-            for (FleetReport report : reports) {
+            for (FleetReport report : inLockOrder(reports)) {
                 result = result.plus(applyOne(c, report, now, learned));
             }
             return new Committed<>(result, learned);
         });
+    }
+
+    /**
+     * The delivery's reports grouped by fleet event (stable: each event's reports keep their order), so that every
+     * transaction locks fleet-event rows in one order and two deliveries of the same events cannot deadlock on them.
+     */
+    private static List<FleetReport> inLockOrder(List<FleetReport> reports) {
+        if (reports.size() < 2) {
+            return reports;
+        }
+        List<FleetReport> sorted = new ArrayList<>(reports);
+        sorted.sort(Comparator.comparing(FleetReport::eventKey));
+        return sorted;
     }
 
     private ApplyResult applyOne(Connection c, FleetReport r, Instant now, List<String> learned) throws SQLException {
