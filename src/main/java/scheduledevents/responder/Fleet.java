@@ -2,6 +2,7 @@ package scheduledevents.responder;
 
 import java.util.List;
 import java.util.Optional;
+import scheduledevents.responder.fleet.ApplyResult;
 import scheduledevents.responder.fleet.FleetEvent;
 import scheduledevents.responder.fleet.FleetQuery;
 import scheduledevents.responder.intake.FleetReport;
@@ -12,7 +13,7 @@ import scheduledevents.responder.intake.FleetReport;
  * and Event Grid retries).
  */
 public interface Fleet {
-    Applied apply(List<FleetReport> reports);
+    ApplyResult apply(List<FleetReport> reports);
 
     /** Newest NotBefore first, without History. */
     List<FleetEvent> events(FleetQuery query);
@@ -23,7 +24,4 @@ public interface Fleet {
     /** Whether the database answers (health). */
     boolean healthy();
 
-    /** The contract's {@code ApplyResult}. */
-    record Applied(int reports, int duplicates, int statusChanges, int notificationsQueued) {
-    }
 }

@@ -11,6 +11,7 @@ import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scheduledevents.logging.UntrustedText;
+import scheduledevents.responder.fleet.ApplyResult;
 import scheduledevents.responder.intake.DeliverySecret;
 
 /**
@@ -63,7 +64,7 @@ public class IntakeSteps {
     }
 
     /** The 200 answer once the store has committed; counts the duplicates it dropped. */
-    public String accepted(Fleet.Applied applied) throws JsonProcessingException {
+    public String accepted(ApplyResult applied) throws JsonProcessingException {
         metrics.duplicatesDropped(applied.duplicates());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("reports", applied.reports());

@@ -5,13 +5,14 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
 import scheduledevents.observability.AgentMetrics;
+import scheduledevents.responder.notify.FleetNotifier;
 
 /**
  * The responder's Prometheus metrics ({@code GET /observe/metrics}), registered at 0 so that every series is scraped
  * from the start. Labels come from a fixed set (the channels); nothing from a delivery and no secret ever becomes a
  * label or a value.
  */
-public class ResponderMetrics {
+public class ResponderMetrics implements FleetNotifier.Listener {
     public static final List<String> CHANNELS = List.of("mail", "webhook");
 
     private final PrometheusMeterRegistry registry;
@@ -71,6 +72,16 @@ public class ResponderMetrics {
 
     public void databaseError() {
         databaseErrors.increment();
+    }
+
+    @Override
+    public void sent(String channel) {
+        notificationSent(channel);
+    }
+
+    @Override
+    public void failed(String channel) {
+        notificationFailed(channel);
     }
 
     /** For the notifier: one notification sent on {@code channel} (mail or webhook). */

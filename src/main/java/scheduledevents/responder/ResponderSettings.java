@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Function;
+import scheduledevents.responder.notify.NotifySettings;
 import scheduledevents.settings.InvalidSettingException;
 import scheduledevents.settings.SettingsReader;
 
@@ -26,7 +27,8 @@ public record ResponderSettings(
         String databaseUrl,
         String databaseUser,
         String databasePassword,
-        Duration outboxInterval) {
+        Duration outboxInterval,
+        NotifySettings notifications) {
 
     /** Secrets are left out, so that a record printed by mistake never shows one. */
     @Override
@@ -53,9 +55,10 @@ public record ResponderSettings(
         }
         String user = reader.text("responder.db.user");
         String password = secret(reader, "responder.db.password", false, "");
-        Duration outboxInterval = reader.millis("responder.notify.interval", 10);
+        // read here with the rest, so that a bad notification setting also stops start-up with one line
+        NotifySettings notifications = NotifySettings.read(reader);
         return new ResponderSettings(host, port, maxBodySize, deliverySecret, apiToken, dataDir, url, user,
-                password, outboxInterval);
+                password, notifications.interval(), notifications);
     }
 
     /**

@@ -12,9 +12,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import scheduledevents.responder.fleet.ApplyResult;
 import scheduledevents.responder.fleet.FleetEvent;
 import scheduledevents.responder.fleet.FleetQuery;
 import scheduledevents.responder.intake.BadDeliveryException;
+import scheduledevents.responder.intake.Delivery;
 import scheduledevents.responder.intake.FleetReport;
 import scheduledevents.responder.intake.ReportSource;
 import scheduledevents.responder.intake.VmRef;
@@ -43,7 +45,7 @@ final class InMemoryParts {
                 null);
     }
 
-    private Intake.Parsed parse(byte[] body, String contentType, Instant receivedAt) throws BadDeliveryException {
+    private Delivery parse(byte[] body, String contentType, Instant receivedAt) throws BadDeliveryException {
         parsed.add(body);
         contentTypes.add(contentType);
         JsonNode root;
@@ -60,7 +62,7 @@ final class InMemoryParts {
         for (JsonNode event : root.isArray() ? root : List.of(root)) {
             String type = event.path("eventType").asText(event.path("type").asText(""));
             if (type.equals("Microsoft.EventGrid.SubscriptionValidationEvent")) {
-                return new Intake.Parsed(event.path("data").path("validationCode").asText(), List.of(), List.of());
+                return new Delivery(event.path("data").path("validationCode").asText(), List.of(), List.of());
             }
             JsonNode data = event.path("data");
             if (!data.hasNonNull("EventId")) {
@@ -72,13 +74,13 @@ final class InMemoryParts {
                     data.path("EventStatus").asText("Scheduled"), null, null, null, null, null,
                     List.of(new VmRef("vm1", null, null, null)), null, 1, receivedAt));
         }
-        return new Intake.Parsed(null, reports, ignored);
+        return new Delivery(null, reports, ignored);
     }
 
     private Fleet fleet() {
         return new Fleet() {
             @Override
-            public Applied apply(List<FleetReport> reports) {
+            public ApplyResult apply(List<FleetReport> reports) {
                 if (storeFails.get()) {
                     throw new IllegalStateException("database connection refused to jdbc:postgresql://secret-host");
                 }
@@ -95,7 +97,7 @@ final class InMemoryParts {
                                 null)), List.of(), List.of("agent"), null, null, null));
                     }
                 }
-                return new Applied(reports.size(), duplicates, 0, 0);
+                return new ApplyResult(reports.size(), duplicates, 0, 0);
             }
 
             @Override

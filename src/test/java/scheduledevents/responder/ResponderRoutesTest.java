@@ -57,7 +57,7 @@ class ResponderRoutesTest {
         settings.put("responder.delivery-secret", SECRET);
         settings.put("responder.api-token", TOKEN);
         settings.put("responder.data-dir", dir.resolve("data").toString());
-        settings.put("responder.notify.interval", "50");
+        settings.put("responder.notify.interval", "100");
         main = ResponderRunner.newMain(null, Path.of("responder", "routes"), settings, parts.factory());
         main.start();
     }

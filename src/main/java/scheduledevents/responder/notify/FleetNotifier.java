@@ -36,6 +36,17 @@ public final class FleetNotifier {
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong dead = new AtomicLong();
+    private volatile Listener listener = new Listener() {
+    };
+
+    /** Told of each send and each failed attempt, by channel (the responder's metrics). */
+    public interface Listener {
+        default void sent(String channel) {
+        }
+
+        default void failed(String channel) {
+        }
+    }
 
     /**
      * @param owner this replica's name in the claims (unique per process)
@@ -64,6 +75,12 @@ public final class FleetNotifier {
         }
         return new FleetNotifier(outbox, channels, settings.retry(), clock, defaultOwner(), settings.batch(),
                 settings.lease());
+    }
+
+    /** Tells {@code listener} of every send and failed attempt from now on. */
+    public FleetNotifier reportingTo(Listener listener) {
+        this.listener = listener;
+        return this;
     }
 
     /** A name unique to this process: host, pid and a random part (a restarted process gets a new one). */
@@ -122,6 +139,7 @@ public final class FleetNotifier {
         }
         outbox.sent(item.id());
         sent.incrementAndGet();
+        listener.sent(item.channel());
         LOG.info("Notified {}{} of fleet event {} by {}", item.status(), occurrenceText(item),
                 UntrustedText.forLog(item.eventKey()), item.channel());
         return true;
@@ -129,6 +147,7 @@ public final class FleetNotifier {
 
     private boolean failed(OutboxItem item, String reason, boolean permanent) {
         int made = item.attempts() + 1;
+        listener.failed(item.channel());
         String safe = UntrustedText.forLog(reason);
         if (permanent) {
             dead(item, "refused for good: " + safe);
