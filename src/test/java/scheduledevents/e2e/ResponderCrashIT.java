@@ -47,7 +47,9 @@ class ResponderCrashIT {
     void aKillDuringABurstLosesNoReportAndSendsNoSecondNotification() throws Exception {
         smtp = ResponderIT.greenMail();
         TestResponder.Builder start = TestResponder.jar(dir).mailTo(smtp.getSmtp().getPort(), "ops@example.test")
-                .setting("responder.notify.interval", "200");
+                .setting("responder.notify.interval", "200")
+                // a claim of the killed process lapses after this, then the restarted one sends what it held
+                .setting("responder.notify.lease", "5000");
         TestResponder first = start.start();
         responders.add(first);
         relay = new EventGridRelay(null, null, "", first.uri("/events/eventgrid"), TestResponder.SECRET, 4).start();
