@@ -74,6 +74,8 @@ class ResponderCrashIT {
         assertEquals(100, event.path("Vms").size());
         for (JsonNode vm : event.path("Vms")) {
             assertEquals("Completed", vm.path("Status").asText(), "every VM's last report is there: " + vm);
+            assertTrue(vm.path("ResourceId").asText().endsWith("/virtualMachines/" + vm.path("Name").asText()),
+                    "each agent's own resource id reaches its VM: " + vm);
         }
         second.await("three notifications recorded", () ->
                 ResponderIT.count(second.event(freeze.eventId()).path("History"), "notified") >= 3);

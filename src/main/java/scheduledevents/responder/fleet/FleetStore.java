@@ -158,7 +158,7 @@ public final class FleetStore {
             learned.add(sourceFact);
         }
 
-        mergeVms(c, key, r.vms(), learned);
+        mergeVms(c, key, r.vms(), reporter, learned);
         if (reporter != null) {
             recordReporter(c, key, r.vms(), reporter, status, occurrence, r.observedAt());
         }
@@ -314,11 +314,12 @@ public final class FleetStore {
      * Merges the report's Resources into the event's VM rows once per distinct list (by fingerprint): the same list
      * from 1,000 agents costs one insert that conflicts, or nothing once it is known to be committed.
      */
-    private void mergeVms(Connection c, String key, List<VmRef> vms, List<String> learned) throws SQLException {
+    private void mergeVms(Connection c, String key, List<VmRef> vms, VmRef reporter, List<String> learned)
+            throws SQLException {
         if (vms.isEmpty()) {
             return;
         }
-        String fact = "v|" + key + "|" + fingerprint(vms);
+        String fact = "v|" + key + "|" + fingerprint(vms, reporter);
         if (known.contains(fact)) {
             return;
         }
@@ -398,18 +399,23 @@ public final class FleetStore {
             }
         }
         int rank = StatusRules.rank(status);
+        // its own details (resource id, group, subscription) where still unknown, in the same statement
         try (PreparedStatement ps = c.prepareStatement("update fleet_vm set status = ?, status_rank = ?,"
-                + " occurrence = ?, reported_at = ? where event_key = ? and vm_key = ?"
-                + " and (occurrence < ? or (occurrence = ? and status_rank < ?))")) {
+                + " occurrence = ?, reported_at = ?, resource_id = coalesce(resource_id, ?),"
+                + " resource_group = coalesce(resource_group, ?), subscription_id = coalesce(subscription_id, ?)"
+                + " where event_key = ? and vm_key = ? and (occurrence < ? or (occurrence = ? and status_rank < ?))")) {
             ps.setString(1, status);
             ps.setInt(2, rank);
             ps.setInt(3, occurrence);
             setInstant(ps, 4, observed);
-            ps.setString(5, key);
-            ps.setString(6, vmKey);
-            ps.setInt(7, occurrence);
-            ps.setInt(8, occurrence);
-            ps.setInt(9, rank);
+            ps.setString(5, text(reporter.resourceId(), MAX_RESOURCE_ID));
+            ps.setString(6, text(reporter.resourceGroup(), MAX_GROUP));
+            ps.setString(7, text(reporter.subscriptionId(), MAX_SUBSCRIPTION));
+            ps.setString(8, key);
+            ps.setString(9, vmKey);
+            ps.setInt(10, occurrence);
+            ps.setInt(11, occurrence);
+            ps.setInt(12, rank);
             ps.executeUpdate();
         }
     }
@@ -418,15 +424,19 @@ public final class FleetStore {
      * A fingerprint of a Resources list, cheap enough to take for every report (1,000 VMs each): a polynomial hash
      * modulo the prime 2^61-1 with this store's random base (so that no sender can craft two lists that collide),
      * plus the list's size. Not stable across processes, and need not be: it only saves merging a list again, and
-     * merging again is harmless (inserts that conflict, COALESCE updates).
+     * merging again is harmless (inserts that conflict, COALESCE updates). The reporting VM's own entry counts by
+     * its name only: an agent knows its own resource id and not the others', so each of 1,000 agents sends the same
+     * names with a different entry detailed; its details reach its row through {@link #recordReporter} instead.
      */
-    String fingerprint(List<VmRef> vms) {
+    String fingerprint(List<VmRef> vms, VmRef reporter) {
         long h = 0;
         for (VmRef vm : vms) {
+            // the reporter's own entry counts as one without details, as every other agent sends it
+            boolean own = reporter != null && vm.name().equalsIgnoreCase(reporter.name());
             h = feed(h, vm.name());
-            h = feed(h, vm.resourceId());
-            h = feed(h, vm.resourceGroup());
-            h = feed(h, vm.subscriptionId());
+            h = feed(h, own ? null : vm.resourceId());
+            h = feed(h, own ? null : vm.resourceGroup());
+            h = feed(h, own ? null : vm.subscriptionId());
         }
         return Long.toHexString(h) + "-" + vms.size();
     }

@@ -78,6 +78,36 @@ abstract class FleetStoreContract {
     }
 
     @Test
+    void agentsEachDetailingTheirOwnEntryMergeTheSharedListOnceAndKeepTheirOwnResourceIds() throws Exception {
+        int n = 30;
+        for (int i = 1; i <= n; i++) {
+            // as the parser gives an agent's record: every VM by name, its own entry with its resource id
+            String me = Reports.vmName(i);
+            List<VmRef> vms = new java.util.ArrayList<>();
+            for (VmRef vm : Reports.names(n)) {
+                vms.add(vm.name().equals(me) ? Reports.resolved(n, "rg-web").get(i - 1) : vm);
+            }
+            FleetReport r = Reports.agent("MERGE-1", "Freeze", "Scheduled", vms, me, "rg-web", 1, t(i));
+            store.apply(List.of(new FleetReport(r.source(), r.deliveryId(), r.eventId(), r.eventType(),
+                    r.eventStatus(), r.notBefore(), r.durationInSeconds(), r.description(), r.eventSource(),
+                    r.resourceType(), r.vms(), vms.get(i - 1), r.occurrence(), r.observedAt())));
+        }
+
+        try (java.sql.Connection c = database.dataSource().getConnection();
+             java.sql.ResultSet rows = c.createStatement().executeQuery("select count(*) from fleet_vm_set")) {
+            rows.next();
+            assertEquals(1, rows.getInt(1), "one Resources list, merged once, not once per agent");
+        }
+        FleetEvent event = store.event("merge-1").orElseThrow();
+        assertEquals(n, event.vms().size());
+        for (FleetEvent.Vm vm : event.vms()) {
+            assertEquals("/subscriptions/" + Reports.SUB + "/resourceGroups/rg-web/providers/Microsoft.Compute/"
+                    + "virtualMachines/" + vm.name(), vm.resourceId(), "each agent's own resource id is kept");
+            assertEquals("Scheduled", vm.status());
+        }
+    }
+
+    @Test
     void twentyVmsAndThePlatformReportingOneFreezeTwiceMakeOneEventThreeChangesThreeRowsPerChannel() {
         List<VmRef> vms = names(20);
         List<VmRef> platformVms = resolved(20, "rg-web");
