@@ -52,6 +52,7 @@ final class ResponderBench {
         int vms = Integer.parseInt(opt.getOrDefault("vms", "1000"));
         double duplicates = Double.parseDouble(opt.getOrDefault("duplicates", "0.1"));
         int clients = Integer.parseInt(opt.getOrDefault("clients", "16"));
+        int batch = Integer.parseInt(opt.getOrDefault("batch", "1"));
         String java = opt.getOrDefault("java", "java");
         Path work = Bench.ROOT.resolve("target/bench-responder");
         deleteTree(work);
@@ -109,10 +110,16 @@ final class ResponderBench {
             Bench.sleep(1000);
             int mailsBefore = smtp.mails.size();
 
-            Burst burst = burst(UUID.randomUUID().toString().toUpperCase(), vms, duplicates, new Random(42));
-            Bench.log("burst: %d deliveries (%d VMs x 3 transitions, %d duplicates), %d in flight", burst.bodies.size(),
-                    vms, burst.bodies.size() - 3 * vms, clients);
+            Burst burst = burst(UUID.randomUUID().toString().toUpperCase(), vms, duplicates, new Random(42), batch);
+            Bench.log("burst: %d events (%d VMs x 3 transitions, %d duplicates) in %d deliveries of up to %d, %d in"
+                    + " flight", burst.events, vms, burst.events - 3 * vms, burst.bodies.size(), batch, clients);
+            double responderCpu = Sample.cpu(responder.pid());
+            double postgresCpu = postgresCpu();
+            double selfCpu = Sample.cpu(ProcessHandle.current().pid());
             Result result = send(http, base, burst.bodies, clients);
+            responderCpu = Sample.cpu(responder.pid()) - responderCpu;
+            postgresCpu = postgresCpu() - postgresCpu;
+            selfCpu = Sample.cpu(ProcessHandle.current().pid()) - selfCpu;
             JsonNode event = JSON.readTree(http.send(HttpRequest.newBuilder(base.resolve("/api/events/"
                             + burst.eventId)).header("Authorization", "Bearer " + TOKEN).build(),
                     HttpResponse.BodyHandlers.ofString()).body());
@@ -129,20 +136,25 @@ final class ResponderBench {
             int mails = smtp.mails.size() - mailsBefore;
 
             double seconds = result.nanos / 1e9;
-            double perSecond = burst.bodies.size() / seconds;
+            double perSecond = burst.events / seconds;
             Collections.sort(result.latencies);
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("date", Instant.now().toString());
             out.put("java", Bench.javaVersion(java));
             out.put("loadavg_before", Bench.loadavg());
             out.put("vms", vms);
+            out.put("events", burst.events);
+            out.put("events_per_delivery", batch);
             out.put("deliveries", burst.bodies.size());
             out.put("clients", clients);
             out.put("answered_200", result.ok);
             out.put("absorb_seconds", Bench.round(seconds, 3));
-            out.put("deliveries_per_second", Bench.round(perSecond, 0));
+            out.put("events_per_second", Bench.round(perSecond, 0));
             out.put("latency_p50_ms", Bench.round(Figures.pct(result.latencies, 50), 1));
             out.put("latency_p99_ms", Bench.round(Figures.pct(result.latencies, 99), 1));
+            out.put("cpu_seconds_responder", Bench.round(responderCpu, 2));
+            out.put("cpu_seconds_postgres", Bench.round(postgresCpu, 2));
+            out.put("cpu_seconds_bench_client", Bench.round(selfCpu, 2));
             out.put("visible_in_api", allVisible);
             out.put("vms_completed_in_api", completedVms);
             out.put("notifications", mails);
@@ -151,7 +163,8 @@ final class ResponderBench {
             out.put("goal_absorb_under_2s_with_3_notifications", seconds < 2 && mails == 3 && allVisible);
             Path results = Bench.ROOT.resolve("bench/results");
             Files.createDirectories(results);
-            Files.writeString(results.resolve("responder.json"), Bench.JSON.writeValueAsString(out));
+            Files.writeString(results.resolve(batch == 1 ? "responder.json" : "responder-batch-" + batch + ".json"),
+                    Bench.JSON.writeValueAsString(out));
             System.out.println();
             System.out.println("| figure | value |");
             System.out.println("|---|---|");
@@ -165,7 +178,7 @@ final class ResponderBench {
         }
     }
 
-    record Burst(String eventId, List<String> bodies) {
+    record Burst(String eventId, int events, List<String> bodies) {
     }
 
     record Result(long nanos, int ok, List<Double> latencies) {
@@ -173,6 +186,11 @@ final class ResponderBench {
 
     /** vms x (Scheduled, Started, Completed) agent deliveries in that order, a share of them sent twice. */
     static Burst burst(String eventId, int vms, double duplicates, Random random) throws IOException {
+        return burst(eventId, vms, duplicates, random, 1);
+    }
+
+    /** As above, {@code batch} events per delivery (an Event Grid subscription's max events per batch). */
+    static Burst burst(String eventId, int vms, double duplicates, Random random, int batch) throws IOException {
         Instant notBefore = Instant.now().plusSeconds(900);
         List<String> names = new ArrayList<>();
         for (int i = 1; i <= vms; i++) {
@@ -184,7 +202,7 @@ final class ResponderBench {
             t = t.plusSeconds(1);
             List<String> round = new ArrayList<>();
             for (String vm : names) {
-                round.add("[" + agentEvent(eventId, names, vm, status, notBefore, t) + "]");
+                round.add(agentEvent(eventId, names, vm, status, notBefore, t));
             }
             List<String> withCopies = new ArrayList<>(round);
             for (String body : round) {
@@ -196,7 +214,11 @@ final class ResponderBench {
             }
             bodies.addAll(withCopies);
         }
-        return new Burst(eventId, bodies);
+        List<String> deliveries = new ArrayList<>();
+        for (int i = 0; i < bodies.size(); i += batch) {
+            deliveries.add("[" + String.join(",", bodies.subList(i, Math.min(bodies.size(), i + batch))) + "]");
+        }
+        return new Burst(eventId, bodies.size(), deliveries);
     }
 
     static String agentEvent(String eventId, List<String> resources, String vm, String status, Instant notBefore,
@@ -259,6 +281,17 @@ final class ResponderBench {
             throw new IllegalStateException("pgbench printed no tps:\n" + out);
         }
         return Double.parseDouble(m.group(1));
+    }
+
+    /** CPU seconds of every PostgreSQL process so far (the server and its backends, which come and go). */
+    static double postgresCpu() {
+        double sum = 0;
+        for (ProcessHandle p : ProcessHandle.allProcesses().toList()) {
+            if (p.info().command().map(c -> c.contains("postgres")).orElse(false)) {
+                sum += Math.max(0, Sample.cpu(p.pid()));
+            }
+        }
+        return sum;
     }
 
     static Path postgresBin() throws IOException {

@@ -5,6 +5,7 @@ import java.util.Optional;
 import scheduledevents.responder.fleet.ApplyResult;
 import scheduledevents.responder.fleet.FleetEvent;
 import scheduledevents.responder.fleet.FleetQuery;
+import scheduledevents.responder.intake.Delivery;
 import scheduledevents.responder.intake.FleetReport;
 
 /**
@@ -14,6 +15,11 @@ import scheduledevents.responder.intake.FleetReport;
  */
 public interface Fleet {
     ApplyResult apply(List<FleetReport> reports);
+
+    /** The webhook route's step: stores a parsed delivery's reports ({@link #apply}). */
+    default ApplyResult store(Delivery delivery) {
+        return apply(delivery.reports());
+    }
 
     /** Newest NotBefore first, without History. */
     List<FleetEvent> events(FleetQuery query);
