@@ -98,13 +98,16 @@ final class ResponderBench {
             env.put("RESPONDER_MAIL_FROM", "responder@bench.test");
             env.put("RESPONDER_MAIL_TO", "ops@bench.test");
             responder = pb.start();
-            HttpClient http = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY)
+            // HTTP/1.1, as Event Grid delivers (the JDK client would otherwise upgrade to cleartext HTTP/2)
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).proxy(HttpClient.Builder.NO_PROXY)
                     .connectTimeout(Duration.ofSeconds(2)).build();
             URI base = URI.create("http://127.0.0.1:" + port);
             awaitHealthy(http, base, responder);
 
-            // warm-up: a smaller event of its own, so the burst meets a responder that has run a while
-            Burst warm = burst("WARM0000-0000-4000-8000-000000000000", 200, 0, new Random(1));
+            // warm-up: an event of its own, as large as the burst by default, so that the burst meets a responder
+            // that has run a while (its code compiled by the JIT), as a long-running one is
+            int warmVms = Integer.parseInt(opt.getOrDefault("warmup-vms", String.valueOf(vms)));
+            Burst warm = burst("WARM0000-0000-4000-8000-000000000000", warmVms, 0, new Random(1), batch);
             send(http, base, warm.bodies, clients);
             awaitMails(smtp, 3, Duration.ofSeconds(60));
             Bench.sleep(1000);
@@ -113,11 +116,19 @@ final class ResponderBench {
             Burst burst = burst(UUID.randomUUID().toString().toUpperCase(), vms, duplicates, new Random(42), batch);
             Bench.log("burst: %d events (%d VMs x 3 transitions, %d duplicates) in %d deliveries of up to %d, %d in"
                     + " flight", burst.events, vms, burst.events - 3 * vms, burst.bodies.size(), batch, clients);
+            Map<String, Double> threadsBefore = threadCpu(responder.pid());
             double responderCpu = Sample.cpu(responder.pid());
             double postgresCpu = postgresCpu();
             double selfCpu = Sample.cpu(ProcessHandle.current().pid());
             Result result = send(http, base, burst.bodies, clients);
             responderCpu = Sample.cpu(responder.pid()) - responderCpu;
+            Map<String, Double> threads = threadCpu(responder.pid());
+            threads.replaceAll((name, cpu) -> cpu - threadsBefore.getOrDefault(name, 0.0));
+            StringBuilder split = new StringBuilder();
+            threads.entrySet().stream().filter(e -> e.getValue() >= 0.05)
+                    .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                    .forEach(e -> split.append(String.format("%s %.2f; ", e.getKey(), e.getValue())));
+            Bench.log("responder CPU by thread kind during the burst: %s", split);
             postgresCpu = postgresCpu() - postgresCpu;
             selfCpu = Sample.cpu(ProcessHandle.current().pid()) - selfCpu;
             JsonNode event = JSON.readTree(http.send(HttpRequest.newBuilder(base.resolve("/api/events/"
@@ -281,6 +292,26 @@ final class ResponderBench {
             throw new IllegalStateException("pgbench printed no tps:\n" + out);
         }
         return Double.parseDouble(m.group(1));
+    }
+
+    /** CPU seconds of a process's threads so far, summed by kind (the thread name without its numbers). */
+    static Map<String, Double> threadCpu(long pid) {
+        Map<String, Double> out = new java.util.TreeMap<>();
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String name = Files.readString(task.resolve("comm")).trim().replaceAll("[0-9]+", "N");
+                    String stat = Files.readString(task.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    out.merge(name, (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0, Double::sum);
+                } catch (IOException e) {
+                    // the thread ended
+                }
+            }
+        } catch (IOException e) {
+            // the process ended
+        }
+        return out;
     }
 
     /** CPU seconds of every PostgreSQL process so far (the server and its backends, which come and go). */

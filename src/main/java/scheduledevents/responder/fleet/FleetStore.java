@@ -59,6 +59,7 @@ public final class FleetStore {
     private final Clock clock;
     private final NotifyRules rules;
     private final Set<String> known = ConcurrentHashMap.newKeySet();
+    private volatile Fingerprint lastFingerprint;
     private final long hashBase = 2 + Math.floorMod(new SecureRandom().nextLong(), PRIME - 4);
 
     public FleetStore(DataSource dataSource, Clock clock, NotifyRules rules) {
@@ -429,16 +430,29 @@ public final class FleetStore {
      * names with a different entry detailed; its details reach its row through {@link #recordReporter} instead.
      */
     String fingerprint(List<VmRef> vms, VmRef reporter) {
+        // the parser hands every report of one list the same List object: hash it once, not once per report
+        Fingerprint last = lastFingerprint;
+        if (last != null && last.vms == vms && (!last.detailed || last.reporter == reporter)) {
+            return last.value;
+        }
         long h = 0;
+        boolean detailed = false;
         for (VmRef vm : vms) {
             // the reporter's own entry counts as one without details, as every other agent sends it
             boolean own = reporter != null && vm.name().equalsIgnoreCase(reporter.name());
+            detailed |= vm.resourceId() != null || vm.resourceGroup() != null || vm.subscriptionId() != null;
             h = feed(h, vm.name());
             h = feed(h, own ? null : vm.resourceId());
             h = feed(h, own ? null : vm.resourceGroup());
             h = feed(h, own ? null : vm.subscriptionId());
         }
-        return Long.toHexString(h) + "-" + vms.size();
+        String value = Long.toHexString(h) + "-" + vms.size();
+        lastFingerprint = new Fingerprint(vms, reporter, detailed, value);
+        return value;
+    }
+
+    /** The last list hashed; when it has no details, its fingerprint does not depend on the reporter. */
+    private record Fingerprint(List<VmRef> vms, VmRef reporter, boolean detailed, String value) {
     }
 
     private long feed(long h, String part) {

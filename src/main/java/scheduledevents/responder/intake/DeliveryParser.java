@@ -61,6 +61,16 @@ public class DeliveryParser {
             .optionalStart().appendOffset("+HHMM", "Z").optionalEnd()
             .toFormatter(Locale.ROOT);
 
+    /**
+     * The last few Resources lists read (names as sent -> the VMs): one event's 1,000 agents all send the same list of
+     * 1,000 names, so each report after the first shares the list made for it instead of making its own.
+     */
+    private final Map<List<String>, List<VmRef>> recentLists = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<List<String>, List<VmRef>> eldest) {
+            return size() > 32;
+        }
+    };
     private final ObjectMapper mapper = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
@@ -201,14 +211,14 @@ public class DeliveryParser {
                         firstNonNull(cap(nonBlank(text(vm, "SubscriptionId"))), arm == null ? null : arm.subscription));
             }
             Instant observed = firstTime(text(data, "ObservedAt"), envelope.time);
-            return imdsReport(ReportSource.AGENT, envelope, data, vms(data, null, reporter), reporter,
+            return imdsReport(ReportSource.AGENT, envelope, data, vms(data, null), reporter,
                     RecordKey.occurrenceOf(data), observed);
         }
 
         private FleetReport seedScript(Envelope envelope) throws Unusable {
             VmRef reporter = senderVm(envelope);
             return imdsReport(ReportSource.SEED_SCRIPT, envelope, envelope.data,
-                    vms(envelope.data, null, reporter), reporter, 1, firstTime(envelope.time));
+                    vms(envelope.data, null), reporter, 1, firstTime(envelope.time));
         }
 
         private FleetReport platform(Envelope envelope) throws Unusable {
@@ -224,7 +234,7 @@ public class DeliveryParser {
             if (arm == null) {
                 arm = ArmId.parse(envelope.subject);
             }
-            return imdsReport(ReportSource.PLATFORM, envelope, properties, vms(properties, arm, null), null, 1,
+            return imdsReport(ReportSource.PLATFORM, envelope, properties, vms(properties, arm), null, 1,
                     firstTime(envelope.time));
         }
 
@@ -284,7 +294,12 @@ public class DeliveryParser {
      * resource id rebuilt from {@code arm}'s subscription and resource group (the platform topic), or the reporter's
      * own ids for the reporter's entry.
      */
-    private static List<VmRef> vms(JsonNode imds, ArmId arm, VmRef reporter) {
+    /**
+     * The VMs an event names, by name only unless the platform's resource id lets one rebuild theirs. An agent's own
+     * details travel as the report's reporter, not in this list: then 1,000 agents reporting one event give equal
+     * lists, which the cache below makes one shared list and the store merges once.
+     */
+    private List<VmRef> vms(JsonNode imds, ArmId arm) {
         JsonNode resources = imds.get("Resources");
         List<String> names = new ArrayList<>();
         if (resources != null && resources.isArray()) {
@@ -296,6 +311,14 @@ public class DeliveryParser {
         } else if (resources != null && resources.isValueNode() && !resources.isNull()) {
             names.add(resources.asText());
         }
+        if (arm == null) {
+            synchronized (recentLists) {
+                List<VmRef> known = recentLists.get(names);
+                if (known != null) {
+                    return known;
+                }
+            }
+        }
         Map<String, VmRef> vms = new LinkedHashMap<>();
         for (String raw : names) {
             if (vms.size() >= MAX_VMS) {
@@ -306,16 +329,20 @@ public class DeliveryParser {
             }
             String name = cap(raw);
             VmRef vm;
-            if (reporter != null && reporter.name().equalsIgnoreCase(name)) {
-                vm = new VmRef(name, reporter.resourceId(), reporter.resourceGroup(), reporter.subscriptionId());
-            } else if (arm != null) {
+            if (arm != null) {
                 vm = new VmRef(name, arm.vmResourceId(name), cap(arm.resourceGroup), cap(arm.subscription));
             } else {
                 vm = new VmRef(name, null, null, null);
             }
             vms.putIfAbsent(vm.key(), vm);
         }
-        return List.copyOf(vms.values());
+        List<VmRef> list = List.copyOf(vms.values());
+        if (arm == null) {
+            synchronized (recentLists) {
+                recentLists.put(names, list);
+            }
+        }
+        return list;
     }
 
     /** The four statuses in their spelling, matched case-insensitively; null for anything else. */
@@ -337,12 +364,24 @@ public class DeliveryParser {
         if (text == null || text.length() > 100) {
             return null;
         }
+        // every agent of an event sends the same NotBefore: parse it once (the RFC 1123 formatter is not cheap)
+        ParsedTime last = lastNotBefore;
+        if (last != null && last.text.equals(text)) {
+            return last.instant;
+        }
         try {
-            return NotBeforeParser.parse(text);
+            Instant instant = NotBeforeParser.parse(text);
+            lastNotBefore = new ParsedTime(text, instant);
+            return instant;
         } catch (DateTimeException e) {
             return null;
         }
     }
+
+    private record ParsedTime(String text, Instant instant) {
+    }
+
+    private static volatile ParsedTime lastNotBefore;
 
     /** An envelope or record time in ISO 8601 (offset optional, read as UTC); null when absent or unreadable. */
     static Instant eventTime(String text) {

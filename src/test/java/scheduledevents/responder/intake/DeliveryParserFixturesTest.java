@@ -2,7 +2,9 @@ package scheduledevents.responder.intake;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -53,7 +55,7 @@ class DeliveryParserFixturesTest {
         VmRef myvm = new VmRef("myvm", MYVM_ID, "rg-prod", SUB);
         assertEquals(List.of(new FleetReport(ReportSource.SEED_SCRIPT, "4b7e7d1c-5a3f-4c0e-9f1a-6f3d2b8e9c10",
                 "f020ba2e-3bc0-4c40-a10b-86575a9eabd5", "Reboot", "Scheduled", Instant.parse("2026-11-25T16:16:02Z"),
-                -1, REBOOT_TEXT, "User", "VirtualMachine", List.of(myvm), myvm, 1,
+                -1, REBOOT_TEXT, "User", "VirtualMachine", List.of(byName("myvm")), myvm, 1,
                 Instant.parse("2026-11-25T16:01:02Z"))), delivery.reports());
     }
 
@@ -62,7 +64,8 @@ class DeliveryParserFixturesTest {
         VmRef myvm = new VmRef("myvm", MYVM_ID, "rg-prod", SUB);
         List<FleetReport> expected = List.of(new FleetReport(ReportSource.SEED_SCRIPT,
                 "8e1d6c2a-0b7f-4e3a-9c5d-1a2b3c4d5e6f", "C7061BAC-AFDC-4513-B24B-AA5F13A16123", "Freeze", "Started",
-                null, 9, "Host server is undergoing maintenance.", "Platform", "VirtualMachine", List.of(myvm), myvm,
+                null, 9, "Host server is undergoing maintenance.", "Platform", "VirtualMachine", List.of(byName("myvm")),
+                myvm,
                 1, Instant.parse("2026-11-25T16:01:02Z")));
         assertEquals(expected, parse("notification-cloudevents-batch.json",
                 "application/cloudevents-batch+json; charset=utf-8").reports());
@@ -142,6 +145,23 @@ class DeliveryParserFixturesTest {
                 fixture("agent-records-cloudevents.json"));
     }
 
+    @Test
+    void agentsReportingOneEventShareOneListOfItsVms() throws Exception {
+        DeliveryParser parser = new DeliveryParser();
+        byte[] body = Files.readAllBytes(Fixtures.EVENTGRID.resolve("agent-records.json"));
+        List<FleetReport> reports = parser.parse(body, "application/json", Instant.now()).reports();
+        List<FleetReport> again = parser.parse(body, "application/json", Instant.now()).reports();
+
+        // 1,000 agents send the same 1,000 names: one list for all, so the store hashes and merges it once
+        assertSame(reports.get(0).vms(), reports.get(1).vms(), "two agents, one list");
+        assertSame(reports.get(0).vms(), again.get(3).vms(), "and the next delivery's too");
+        assertNotEquals(reports.get(0).reporter(), reports.get(1).reporter(), "each its own reporter");
+    }
+
+    private static VmRef byName(String name) {
+        return new VmRef(name, null, null, null);
+    }
+
     private static void assertAgentReports(Delivery delivery, byte[] body) throws IOException {
         JsonNode events = new ObjectMapper().readTree(body);
         String[] statuses = {"Scheduled", "Started"};
@@ -150,9 +170,9 @@ class DeliveryParserFixturesTest {
             for (int vm = 0; vm < 2; vm++) {
                 String name = AgentRecords.NAMES.get(vm);
                 VmRef reporter = new VmRef(name, AgentRecords.resourceId(name), "rg-prod", SUB);
-                List<VmRef> vms = vm == 0
-                        ? List.of(reporter, new VmRef("WestNO_1", null, null, null))
-                        : List.of(new VmRef("WestNO_0", null, null, null), reporter);
+                // Resources by name: the reporter's own details travel as the reporter, so every agent of the
+                // event sends an equal list
+                List<VmRef> vms = List.of(byName("WestNO_0"), byName("WestNO_1"));
                 expected.add(new FleetReport(ReportSource.AGENT, events.get(t * 2 + vm).get("id").asText(),
                         AgentRecords.EVENT_ID, "Freeze", statuses[t], t == 0 ? AgentRecords.NOT_BEFORE : null, 5,
                         FREEZE_TEXT, "Platform", "VirtualMachine", vms, reporter, 1, AgentRecords.OBSERVED[vm][t]));
