@@ -30,7 +30,8 @@ import scheduledevents.testing.Ports;
 /**
  * The responder's HTTP front through its real routes (responder/routes/*.yaml) on Camel's platform-http (Vert.x),
  * Camel main in process as {@code --responder} sets it up, real HTTP on a free loopback port. The parser, store and
- * notifier are the throwaway {@link InMemoryParts}: what is tested here is the front, not their rules.
+ * notifier are the real ones ({@link RecordingParts}: an embedded H2 database in a temporary folder), with a
+ * recorder around them that also plays a failed or unreachable database.
  */
 class ResponderRoutesTest {
     private static final String SECRET = "s3cret-delivery-7Q";
@@ -38,18 +39,18 @@ class ResponderRoutesTest {
     private static final HttpClient HTTP = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY)
             .connectTimeout(Duration.ofSeconds(2)).build();
     private static final String FREEZE = "[{\"id\":\"d-1\",\"eventType\":\"ScheduledEvent\",\"subject\":\"vm1\","
-            + "\"eventTime\":\"2026-12-01T10:00:00Z\",\"data\":{\"EventId\":\"E-1\",\"EventType\":\"Freeze\","
+            + "\"eventTime\":\"2026-11-30T10:00:00Z\",\"data\":{\"EventId\":\"E-1\",\"EventType\":\"Freeze\","
             + "\"EventStatus\":\"Scheduled\"}}]";
 
     @TempDir
     static Path dir;
-    static InMemoryParts parts;
+    static RecordingParts parts;
     static Main main;
     static int port;
 
     @BeforeAll
     static void start() throws Exception {
-        parts = new InMemoryParts();
+        parts = new RecordingParts();
         port = Ports.free();
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("responder.host", "127.0.0.1");
@@ -223,7 +224,7 @@ class ResponderRoutesTest {
         int storedBefore = parts.stored.size();
         HttpResponse<String> r = post("/events/eventgrid", "<html>not json", "x-delivery-secret", SECRET);
         assertEquals(400, r.statusCode());
-        assertEquals("body is not JSON", r.body());
+        assertEquals("the body is not JSON (line 1, column 1)", r.body());
         assertEquals(storedBefore, parts.stored.size());
     }
 
@@ -261,7 +262,8 @@ class ResponderRoutesTest {
     @Test
     void theApiFiltersByQueryParameters() throws Exception {
         post("/events/eventgrid", FREEZE.replace("d-1", "d-started").replace("E-1", "E-STARTED")
-                .replace("Scheduled", "Started"), "x-delivery-secret", SECRET);
+                .replace("\"EventStatus\":\"Scheduled\"", "\"EventStatus\":\"Started\""),
+                "x-delivery-secret", SECRET);
         HttpResponse<String> started = get("/api/events?status=Started", "Authorization", "Bearer " + TOKEN);
         assertTrue(started.body().contains("E-STARTED"), started.body());
         assertFalse(started.body().contains("\"EventStatus\":\"Scheduled\""), started.body());
