@@ -1,6 +1,7 @@
 package scheduledevents.responder;
 
 import io.vertx.core.http.HttpHeaders;
+import java.util.List;
 import java.util.Locale;
 import org.apache.camel.Route;
 import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
@@ -23,24 +24,39 @@ import org.apache.camel.support.RoutePolicySupport;
 public class FormPostAsJson extends RoutePolicySupport {
     private static final String FORM = "application/x-www-form-urlencoded";
 
+    private volatile io.vertx.ext.web.Route relabel;
+
     @Override
     public void onStart(Route route) {
-        // the route's consumer has registered its path on the router by now
-        // by type: the router's name in the registry depends on the port (the responder has one server)
-        java.util.Set<VertxPlatformHttpRouter> routers = route.getCamelContext().getRegistry()
-                .findByType(VertxPlatformHttpRouter.class);
-        if (routers.size() != 1) {
-            throw new IllegalStateException("expected one platform-http router, found " + routers.size()
-                    + ": cannot accept form posts");
-        }
-        VertxPlatformHttpRouter router = routers.iterator().next();
+        // the route's consumer has registered its path on the router by now; the handler goes before its handlers
         String path = ((PlatformHttpEndpoint) route.getEndpoint()).getPath();
-        router.route(path).order(-1).handler(ctx -> {
+        relabel = mainRouter(route).route(path).order(-1).handler(ctx -> {
             String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
             if (type != null && type.trim().toLowerCase(Locale.ROOT).startsWith(FORM)) {
                 ctx.request().headers().set(HttpHeaders.CONTENT_TYPE, "application/json");
             }
             ctx.next();
         });
+    }
+
+    @Override
+    public void onStop(Route route) {
+        io.vertx.ext.web.Route handler = relabel;
+        relabel = null;
+        if (handler != null) {
+            handler.remove();
+        }
+    }
+
+    /** The router of the server the routes are on (by type: its name in the registry depends on the port). */
+    private static VertxPlatformHttpRouter mainRouter(Route route) {
+        List<VertxPlatformHttpRouter> routers = route.getCamelContext().getRegistry()
+                .findByType(VertxPlatformHttpRouter.class).stream()
+                .filter(VertxPlatformHttpRouter::isMainServer).toList();
+        if (routers.size() != 1) {
+            throw new IllegalStateException("expected one platform-http server, found " + routers.size()
+                    + ": cannot accept form posts");
+        }
+        return routers.get(0);
     }
 }

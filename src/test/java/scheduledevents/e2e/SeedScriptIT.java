@@ -95,6 +95,21 @@ class SeedScriptIT {
         assertFalse(responder.output().contains(TestResponder.SECRET), "the secret in ?code= is never logged");
     }
 
+    @Test
+    void aFormPostsBodyIsReadAsSentNotFormDecoded() throws Exception {
+        responder = TestResponder.jar(dir).start();
+        ArrayNode delivery = (ArrayNode) JSON.readTree(Files.readString(
+                Fixtures.EVENTGRID.resolve("seed-script-delivery.json"), StandardCharsets.UTF_8));
+        // form decoding would turn + into a space, %2B into +, and split at & and =
+        String description = "Host update: 100% safe + 50%2B & a=b; [x]";
+        ((ObjectNode) delivery.get(0).path("data")).put("Description", description);
+
+        HttpResponse<String> answer = curlPost(JSON.writeValueAsString(delivery));
+
+        assertEquals(200, answer.statusCode(), answer.body());
+        assertEquals(description, responder.event(EVENT_ID).path("Description").asText());
+    }
+
     /** What {@code curl -X POST -H "aeg-sas-key: $key" -d "$event" $endpoint} sends. */
     private HttpResponse<String> curlPost(String event) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(
