@@ -14,12 +14,13 @@ import org.apache.camel.support.RoutePolicySupport;
  *
  * <p>The blog post's seed script publishes with {@code curl -X POST -d "$event"}, and curl's {@code -d} labels the
  * body form-urlencoded; users migrating point that script at the responder unchanged. Camel's platform-http never
- * hands a form post's raw body to the route (it gives the decoded form fields, where {@code +0000} has become
- * {@code " 0000"}, or nothing with {@code populateBodyWithForm=false}), and no endpoint option changes that. So a
- * Vert.x handler placed before the route's own (the body handler included) relabels such a request
- * {@code application/json} on this path only: the body is then kept byte for byte, never form-decoded, and the
- * parser reads it like any Event Grid delivery (it looks at the content type only to tell CloudEvents). The secret
- * check, the 413 limit and everything after are unchanged.
+ * hands a form post's raw body to a route: by default the body is a Map of the decoded form fields (the JSON became
+ * a field name, {@code +} a space; the parse step failed, 500), with {@code populateBodyWithForm=false} it is empty
+ * (400), and Vert.x itself answers 400 to a body that is not valid form encoding (a {@code %} in a Description). No
+ * endpoint option changes that. So a Vert.x handler placed before the route's own (the body handler included)
+ * relabels such a request {@code application/json} on this path only: the body is then kept byte for byte, never
+ * form-decoded, and the parser reads it like any Event Grid delivery (it looks at the content type only to tell
+ * CloudEvents). The secret check, the 413 limit and everything after are unchanged. ({@code SeedScriptIT})
  */
 public class FormPostAsJson extends RoutePolicySupport {
     private static final String FORM = "application/x-www-form-urlencoded";
