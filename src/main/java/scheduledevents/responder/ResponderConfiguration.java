@@ -11,7 +11,8 @@ import scheduledevents.responder.api.EventsApi;
 /**
  * Binds the beans that responder/routes/*.yaml name, from the checked settings: {@code deliveryParser},
  * {@code fleetStore}, {@code fleetNotifier} (the parts), and the thin HTTP glue {@code intakeSteps},
- * {@code eventsApi}, {@code apiToken}, {@code observeSteps}; {@code responderMetrics} for the notifier's counts.
+ * {@code eventsApi}, {@code apiToken}, {@code observeSteps}; {@code responderMetrics} for the notifier's counts;
+ * {@code formPostAsJson}, the intake route's policy.
  */
 public class ResponderConfiguration implements CamelConfiguration {
     private final ResponderSettings settings;
@@ -44,6 +45,7 @@ public class ResponderConfiguration implements CamelConfiguration {
         registry.bind("deliveryParser", parts.intake());
         registry.bind("fleetStore", parts.fleet());
         registry.bind("fleetNotifier", parts.notifier());
+        registry.bind("formPostAsJson", new FormPostAsJson());
         registry.bind("intakeSteps", new IntakeSteps(settings.deliverySecret(), metrics, clock));
         registry.bind("apiToken", new ApiToken(settings.apiToken()));
         registry.bind("eventsApi", new EventsApi(parts.fleet()::events, parts.fleet()::event));
