@@ -25,8 +25,9 @@ WORKDIR /src
 COPY pom.xml .
 RUN mvn -B -q dependency:go-offline
 COPY src/main src/main
-# packaged into the jar as the agent's defaults (pom.xml resources), under a mounted settings file and the environment
+# packaged into the jar as the defaults (pom.xml resources), under a mounted settings file and the environment
 COPY application.properties .
+COPY responder/responder.properties responder/
 RUN mvn -B -q package -Dmaven.test.skip=true
 
 # Runtime stage: the JRE, the thin jar and its lib/ folder, the routes, settings and hooks (all mountable)
@@ -41,6 +42,9 @@ COPY application.properties .
 COPY routes routes/
 COPY hooks hooks/
 COPY templates templates/
+# the fleet responder (--responder): its libraries, off the agent's class path, and its settings and routes
+COPY --from=build /src/target/lib-responder lib-responder/
+COPY responder responder/
 # Class-data sharing: the classes of start-up and the first polls, recorded against the built-in simulator (~15 s);
 # the agent's first poll comes about 1.8x sooner (bench/README.md)
 COPY deploy/cds-archive.sh /tmp/

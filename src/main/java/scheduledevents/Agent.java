@@ -84,11 +84,10 @@ public final class Agent {
     }
 
     /**
-     * The responder's only door. Kept in a method of its own that only --responder calls, so that the JVM resolves
-     * (and loads) scheduledevents.responder, and with it Vert.x and the database libraries, only then: the agent's
-     * footprint stays as it was (ResponderIsolationIT).
+     * The responder's only door: its classes and libraries come from a class loader of its own, made only here
+     * ({@link ResponderLoader}), so the agent's footprint stays as it was (ResponderIsolationIT).
      */
     private static int responder(List<String> args, PrintStream err) {
-        return scheduledevents.responder.ResponderRunner.run(args, err);
+        return ResponderLoader.run(args, err);
     }
 }

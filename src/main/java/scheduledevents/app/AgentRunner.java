@@ -3,7 +3,6 @@ package scheduledevents.app;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
@@ -49,15 +48,7 @@ public final class AgentRunner {
             throw new IllegalArgumentException("settings file " + config.toAbsolutePath()
                     + " not found: run from the agent's folder or pass --config FILE");
         }
-        Main main = new Main() {
-            @Override
-            protected CamelContext createCamelContext() {
-                CamelContext context = super.createCamelContext();
-                // no Vert.x in the agent: its type converters are the responder's (AgentTypeConverters)
-                AgentTypeConverters.install(context);
-                return context;
-            }
-        };
+        Main main = new Main();
         // this release's application.properties (packaged) first, then the user's file, which wins
         main.setDefaultPropertyPlaceholderLocation(SettingsReader.locations(config));
         main.configure().addConfiguration(new AgentConfiguration());

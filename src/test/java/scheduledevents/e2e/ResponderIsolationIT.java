@@ -44,6 +44,25 @@ class ResponderIsolationIT extends AgainstSimulator {
             agent.await("the Freeze's record delivered", () -> Files.readString(dir.resolve("records.jsonl"))
                     .contains(E2E.FREEZE_ID));
             assertTrue(agent.metrics().contains("agent_transitions_total"));
+            // not even opened: the responder's libraries are off the agent's class path (lib-responder/)
+            List<String> open = new java.util.ArrayList<>();
+            try (var fds = Files.list(Path.of("/proc/" + agent.pid() + "/fd"))) {
+                for (Path fd : fds.toList()) {
+                    try {
+                        open.add(Files.readSymbolicLink(fd).toString());
+                    } catch (IOException e) {
+                        // closed meanwhile
+                    }
+                }
+            }
+            assertTrue(open.stream().anyMatch(f -> f.endsWith(".jar")), "the agent's jars are open: " + open);
+            List<String> responderJars;
+            try (var jars = Files.list(Path.of("target", "lib-responder"))) {
+                responderJars = jars.map(j -> j.getFileName().toString()).toList();
+            }
+            assertTrue(responderJars.stream().anyMatch(j -> j.startsWith("vertx-core")), responderJars.toString());
+            assertEquals(List.of(), open.stream()
+                    .filter(f -> responderJars.contains(Path.of(f).getFileName().toString())).toList());
             agent.stop();
         }
         assertTrue(Files.readString(log).contains("scheduledevents.app.AgentRunner"),
