@@ -8,7 +8,7 @@ import java.time.ZoneOffset;
 
 /** A clock the test moves by hand, so time-dependent behaviour is tested without sleeping. */
 public final class SettableClock extends Clock {
-    private Instant now;
+    private volatile Instant now;
 
     public SettableClock(Instant start) {
         this.now = start;

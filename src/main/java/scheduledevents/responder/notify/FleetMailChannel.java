@@ -1,15 +1,10 @@
 package scheduledevents.responder.notify;
 
-import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
-import jakarta.mail.internet.InternetAddress;
-import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
-import jakarta.mail.internet.MimeMultipart;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Date;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.camel.component.mail.DefaultJavaMailSender;
@@ -17,6 +12,7 @@ import org.apache.camel.component.mail.JavaMailSender;
 import scheduledevents.notification.Templates;
 import scheduledevents.responder.fleet.FleetEvent;
 import scheduledevents.responder.fleet.OutboxItem;
+import scheduledevents.sink.mail.MailComposer;
 import scheduledevents.sink.mail.MailSettings;
 import scheduledevents.sink.mail.SmtpFailures;
 import scheduledevents.sink.mail.SmtpSender;
@@ -29,7 +25,6 @@ import scheduledevents.sink.mail.SmtpSender;
  * are classified by the agent's {@link SmtpFailures}: a 5xx reply is permanent, anything else is retried.
  */
 public final class FleetMailChannel implements FleetChannel {
-    private static final String CHARSET = "UTF-8";
 
     private final MailSettings settings;
     private final Clock clock;
@@ -63,25 +58,7 @@ public final class FleetMailChannel implements FleetChannel {
     /** The mail for one item, as it would be sent. */
     public MimeMessage compose(OutboxItem item, FleetEvent event) throws MessagingException {
         Map<String, Object> view = FleetView.of(item, event, clock, settings.portalUrl());
-        MimeMessage mail = new MimeMessage(session);
-        mail.setFrom(settings.from());
-        mail.setRecipients(Message.RecipientType.TO, settings.to().toArray(InternetAddress[]::new));
-        if (!settings.cc().isEmpty()) {
-            mail.setRecipients(Message.RecipientType.CC, settings.cc().toArray(InternetAddress[]::new));
-        }
-        mail.setSubject((String) view.get("subject"), CHARSET);
-        mail.setSentDate(Date.from(clock.instant()));
-        MimeBodyPart plain = new MimeBodyPart();
-        plain.setText(text.render(view), CHARSET, "plain");
-        MimeBodyPart rich = new MimeBodyPart();
-        rich.setText(html.render(view), CHARSET, "html");
-        MimeMultipart alternative = new MimeMultipart("alternative");
-        // RFC 2046: the plainest first, the preferred (HTML) last
-        alternative.addBodyPart(plain);
-        alternative.addBodyPart(rich);
-        mail.setContent(alternative);
-        mail.saveChanges();
-        return mail;
+        return MailComposer.compose(session, settings, view, text, html, clock);
     }
 
     @Override

@@ -58,6 +58,16 @@ public final class MailComposer {
             throw new PermanentDeliveryException("record is not JSON; it cannot be mailed");
         }
         templates();
+        return compose(session, settings, view, text, html, clock);
+    }
+
+    /**
+     * A mail from settings' sender to its recipients: the view's {@code subject}, and the two templates rendered as a
+     * text and an HTML alternative (the fleet responder's notifications are made the same way).
+     */
+    public static MimeMessage compose(Session session, MailSettings settings, Map<String, Object> view,
+                                      Templates.Template text, Templates.Template html, Clock clock)
+            throws MessagingException {
         MimeMessage mail = new MimeMessage(session);
         mail.setFrom(settings.from());
         mail.setRecipients(Message.RecipientType.TO, settings.to().toArray(InternetAddress[]::new));

@@ -25,6 +25,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import scheduledevents.SettableClock;
 import scheduledevents.responder.fleet.FleetEvent;
 import scheduledevents.sink.webhook.WebhookReceiver;
 import scheduledevents.testing.Ports;
@@ -43,7 +44,7 @@ class FleetNotifierTest {
     static final List<String> SECRETS = List.of("T0KEN-s3cr3t", "QUERY-s3cr3t", "HEADER-s3cr3t", "SMTP-pa55w0rd",
             "workflows");
 
-    TestClock clock = new TestClock(NOW);
+    SettableClock clock = new SettableClock(NOW);
     InMemoryOutbox outbox = new InMemoryOutbox(clock);
     GreenMail smtp;
     int smtpPort;
