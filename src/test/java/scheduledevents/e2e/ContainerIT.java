@@ -1,6 +1,5 @@
 package scheduledevents.e2e;
 
-import scheduledevents.testing.Ports;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -35,9 +34,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
+import scheduledevents.Fixtures;
+import scheduledevents.simulator.SimEvent;
 import scheduledevents.sink.eventgrid.TestTls;
 import scheduledevents.sink.eventgrid.TestTopic;
-import scheduledevents.simulator.SimEvent;
+import scheduledevents.testing.Await;
+import scheduledevents.testing.Ports;
 
 /**
  * The container as most users run it: the image built from the Dockerfile as shipped (both stages), then run with
@@ -218,6 +220,48 @@ class ContainerIT extends AgainstSimulator {
     }
 
     /** The README's docker run as podman: this test's names, the simulator, a free health port, then options. */
+    @Test
+    void theSameImageRunsTheFleetResponder() throws Exception {
+        // the image as the README builds it, with --responder after the image name (its libraries in lib-responder/,
+        // off the agent's class path; its settings and routes in responder/)
+        List<String> readmeRun = readme.command("run");
+        String image = readmeRun.get(readmeRun.size() - 1);
+        String name = "sea-it-" + id + "-responder";
+        int port = Ports.free();
+        String secret = "container-secret-" + id;
+        String token = "container-token-" + id;
+        List<String> run = new ArrayList<>(List.of("docker", "run", "-d", "--name", name, "--network", "host",
+                "-e", "RESPONDER_PORT=" + port, "-e", "RESPONDER_DELIVERY_SECRET=" + secret,
+                "-e", "RESPONDER_API_TOKEN=" + token,
+                "-e", "RESPONDER_DATA_DIR=/var/lib/scheduled-events-agent/responder", image, "--responder"));
+        containers.add(name);
+        Podman.ok(podman(run, List.of("--pull=never")));
+        URI base = URI.create("http://127.0.0.1:" + port);
+        Await.until("the responder in the container answers its health check", Duration.ofSeconds(90), () -> {
+            try {
+                return HTTP.send(HttpRequest.newBuilder(base.resolve("/observe/health")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            } catch (IOException e) {
+                return false;
+            }
+        }, () -> logs(name).stdout() + logs(name).stderr());
+
+        String delivery = Files.readString(Fixtures.EVENTGRID.resolve("platform/vmss-freeze-scheduled.json"));
+        HttpResponse<String> stored = HTTP.send(HttpRequest.newBuilder(base.resolve("/events/eventgrid"))
+                .header("Content-Type", "application/json").header("x-delivery-secret", secret)
+                .POST(HttpRequest.BodyPublishers.ofString(delivery)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, stored.statusCode(), stored.body());
+        HttpResponse<String> events = HTTP.send(HttpRequest.newBuilder(base.resolve("/api/events"))
+                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, events.statusCode());
+        JsonNode event = JSON.readTree(events.body()).path("events").get(0);
+        assertEquals("5E0F3C2A-1B7D-4C55-9D1E-8A6B2F40C3D7", event.path("EventId").asText());
+        assertEquals(2, event.path("Vms").size(), events.body());
+        String pid = Podman.ok("inspect", "--format", "{{.State.Pid}}", name);
+        System.out.printf("ContainerIT: the responder's resident memory in the container %s (the agent's JVM flags)%n",
+                mib(Files.readString(Path.of("/proc", pid, "status")), "VmRSS"));
+    }
+
     private String start(List<String> options) throws IOException {
         String name = "sea-it-" + id + "-" + containers.size();
         List<String> run = new ArrayList<>(readme.command("run"));
