@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -57,7 +56,7 @@ public final class TestResponder implements AutoCloseable {
 
         /** A setting by key (responder.notify.retry.first-delay -> RESPONDER_NOTIFY_RETRY_FIRST_DELAY). */
         public Builder setting(String key, String value) {
-            env.put(envName(key), value);
+            env.put(TestAgent.envName(key), value);
             return this;
         }
 
@@ -112,10 +111,6 @@ public final class TestResponder implements AutoCloseable {
         }
     }
 
-    /** responder.db.password -> RESPONDER_DB_PASSWORD. */
-    public static String envName(String key) {
-        return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
-    }
 
     public int port() {
         return port;
