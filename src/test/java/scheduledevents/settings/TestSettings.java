@@ -21,9 +21,17 @@ public final class TestSettings {
 
     /** Every key of the repository's application.properties with its value. */
     public static Map<String, String> shipped() {
+        return shipped("application.properties");
+    }
+
+    /** Every key of a settings file of the repository (application.properties, responder/responder.properties). */
+    public static Map<String, String> shipped(String file) {
+        return load(Fixtures.PROJECT_ROOT.resolve(file));
+    }
+
+    private static Map<String, String> load(java.nio.file.Path path) {
         Properties file = new Properties();
-        try (Reader in = Files.newBufferedReader(Fixtures.PROJECT_ROOT.resolve("application.properties"),
-                StandardCharsets.UTF_8)) {
+        try (Reader in = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
             file.load(in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
