@@ -52,10 +52,13 @@ class PackageLayersTest {
             Map.entry("responder.notify", Set.of("logging", "settings", "record", "notification", "sink.mail",
                     "sink.webhook", "responder.fleet", "responder.intake")),
             Map.entry("responder.api", Set.of("logging", "responder.fleet", "responder.intake")),
+            Map.entry("responder.approve", Set.of("logging", "settings", "record", "responder.fleet",
+                    "responder.intake")),
+            Map.entry("responder.page", Set.of("logging", "settings", "responder.fleet", "responder.api")),
             Map.entry("responder.demo", Set.of("simulator")),
             Map.entry("responder", Set.of("logging", "settings", "record", "observability", "notification",
                     "sink.mail", "sink.webhook", "responder.intake", "responder.fleet", "responder.notify",
-                    "responder.api", "responder.demo")),
+                    "responder.api", "responder.approve", "responder.page", "responder.demo")),
             Map.entry("", Set.of("app", "settings", "simulator", "responder")));
 
     private static final Pattern PACKAGE =

@@ -5,13 +5,15 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
+import scheduledevents.responder.api.Access;
 import scheduledevents.responder.api.ApiToken;
 import scheduledevents.responder.api.EventsApi;
 
 /**
  * Binds the beans that responder/routes/*.yaml name, from the checked settings: {@code deliveryParser},
  * {@code fleetStore}, {@code fleetNotifier} (the parts), and the thin HTTP glue {@code intakeSteps},
- * {@code eventsApi}, {@code apiToken}, {@code observeSteps}; {@code responderMetrics} for the notifier's counts;
+ * {@code eventsApi}, {@code apiToken}, {@code access} (who is asking: token, page session or platform sign-in),
+ * {@code observeSteps}; {@code responderMetrics} for the notifier's counts;
  * {@code formPostAsJson}, the intake route's policy.
  */
 public class ResponderConfiguration implements CamelConfiguration {
@@ -48,6 +50,8 @@ public class ResponderConfiguration implements CamelConfiguration {
         registry.bind("formPostAsJson", new FormPostAsJson());
         registry.bind("intakeSteps", new IntakeSteps(settings.deliverySecret(), metrics, clock));
         registry.bind("apiToken", new ApiToken(settings.apiToken()));
+        registry.bind("access", new Access(settings.apiToken(), settings.page().session(),
+                settings.page().trustPlatformAuth(), clock));
         registry.bind("eventsApi", new EventsApi(parts.fleet()::events, parts.fleet()::event));
         registry.bind("observeSteps", new ObserveSteps(parts.fleet(), metrics));
     }

@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Function;
+import scheduledevents.responder.approve.ArmSettings;
 import scheduledevents.responder.notify.NotifySettings;
+import scheduledevents.responder.page.PageSettings;
 import scheduledevents.settings.InvalidSettingException;
 import scheduledevents.settings.SettingsReader;
 
@@ -28,7 +30,9 @@ public record ResponderSettings(
         String databaseUser,
         String databasePassword,
         Duration outboxInterval,
-        NotifySettings notifications) {
+        NotifySettings notifications,
+        PageSettings page,
+        ArmSettings arm) {
 
     /** Secrets are left out, so that a record printed by mistake never shows one. */
     @Override
@@ -58,7 +62,8 @@ public record ResponderSettings(
         // read here with the rest, so that a bad notification setting also stops start-up with one line
         NotifySettings notifications = NotifySettings.read(reader);
         return new ResponderSettings(host, port, maxBodySize, deliverySecret, apiToken, dataDir, url, user,
-                password, notifications.interval(), notifications);
+                password, notifications.interval(), notifications, PageSettings.read(reader),
+                ArmSettings.read(reader));
     }
 
     /**
