@@ -47,7 +47,9 @@ import scheduledevents.testing.TestResponder;
 /**
  * The fleet page in a real headless Chromium (Debian's chromium and chromium-driver, driven by Selenium), served by
  * the packaged jar as the responder and fed through its real webhook with the agent's and the platform's deliveries.
- * Screenshots at desktop and phone width go to target/fleet-page-desktop.png and target/fleet-page-phone.png.
+ * Screenshots go to target/: fleet-page-desktop.png (the whole page at 1280 px), fleet-page.png (its first screen, as
+ * docs/fleet-page.png), fleet-page-phone.png (a 390 px phone's first screen), fleet-page-phone-full.png (the whole
+ * page at 390 px).
  *
  * <p>Without Chromium, {@code -Dbrowser.skip=true} leaves these tests out (README); otherwise a missing browser is a
  * failure that says so. One responder and one browser for the class; each test starts signed out.
@@ -199,8 +201,10 @@ class FleetPageIT {
         js("document.getElementById('recent').open = true;");
         Path target = Path.of("target");
         Files.createDirectories(target);
-        // the whole page at desktop and phone width, and the phone's first screen as one sees it
+        // the whole page at desktop and phone width, and each one's first screen as one sees it (the desktop's is
+        // docs/fleet-page.png, copied by hand)
         screenshot(target.resolve("fleet-page-desktop.png"), 1280, 0);
+        screenshot(target.resolve("fleet-page.png"), 1280, 900);
         screenshot(target.resolve("fleet-page-phone.png"), 390, 844);
         screenshot(target.resolve("fleet-page-phone-full.png"), 390, 0);
     }
@@ -400,6 +404,20 @@ class FleetPageIT {
         } finally {
             attacker.stop(0);
         }
+    }
+
+    @Test
+    @Order(100)
+    void theFreshnessLineTurnsStaleWhenTheResponderStopsAnswering() {
+        signIn();
+        await("'Updated N s ago'", () -> browser.findElement(By.id("heard")).getText().startsWith("Updated"));
+        assertFalse(browser.findElement(By.id("heard")).getAttribute("class").contains("stale"));
+        // last: the responder is gone for good (refresh 1 s: stale after 3 s without an answer)
+        responder.kill9();
+        await("the stale mark", () -> browser.findElement(By.id("heard")).getAttribute("class").contains("stale"));
+        assertTrue(browser.findElement(By.id("heard")).getText().startsWith("No answer for"),
+                browser.findElement(By.id("heard")).getText());
+        assertTrue(shownIds().contains(FREEZE.eventId()), "the last data stays on the page, marked stale");
     }
 
     static WebElement card(String eventId) {

@@ -448,6 +448,8 @@
       text.textContent = "Approval " + outcome + (a.By ? " (" + str(a.By) + ")" : "") + ": " + str(a.Message);
     } else if (ev.EventStatus === "Scheduled") {
       text.textContent = "Not approved: Azure starts it at its time.";
+    } else if (ev.EventStatus === "Started") {
+      text.textContent = "Started: nothing left to approve.";
     } else {
       text.textContent = "Not approved from here.";
     }
@@ -514,8 +516,6 @@
       box.appendChild(row);
       drawn++;
     }
-    const nowLine = el("div", "tl-now");
-    box.appendChild(nowLine);
     if (drawn === 0) {
       box.appendChild(el("p", "empty", "Nothing starts in the next 24 hours."));
     }
