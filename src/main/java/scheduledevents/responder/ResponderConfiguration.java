@@ -1,6 +1,7 @@
 package scheduledevents.responder;
 
 import java.time.Clock;
+import java.util.Optional;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
@@ -8,12 +9,17 @@ import org.apache.camel.support.service.ServiceSupport;
 import scheduledevents.responder.api.Access;
 import scheduledevents.responder.api.ApiToken;
 import scheduledevents.responder.api.EventsApi;
+import scheduledevents.responder.approve.ApprovalStore;
+import scheduledevents.responder.approve.Approvals;
+import scheduledevents.responder.approve.ArmApprover;
+import scheduledevents.responder.fleet.FleetEvent;
 
 /**
  * Binds the beans that responder/routes/*.yaml name, from the checked settings: {@code deliveryParser},
  * {@code fleetStore}, {@code fleetNotifier} (the parts), and the thin HTTP glue {@code intakeSteps},
  * {@code eventsApi}, {@code apiToken}, {@code access} (who is asking: token, page session or platform sign-in),
- * {@code observeSteps}; {@code responderMetrics} for the notifier's counts;
+ * {@code observeSteps}; {@code approvals} (POST /api/events/{id}/approve, Azure through the managed identity);
+ * {@code responderMetrics} for the notifier's counts;
  * {@code formPostAsJson}, the intake route's policy.
  */
 public class ResponderConfiguration implements CamelConfiguration {
@@ -54,5 +60,21 @@ public class ResponderConfiguration implements CamelConfiguration {
                 settings.page().trustPlatformAuth(), clock));
         registry.bind("eventsApi", new EventsApi(parts.fleet()::events, parts.fleet()::event));
         registry.bind("observeSteps", new ObserveSteps(parts.fleet(), metrics));
+        registry.bind("approvals", new Approvals(approvalStore(parts.fleet()),
+                new ArmApprover(settings.arm(), parts.tokens(settings.arm())), metrics, clock));
+    }
+
+    private static ApprovalStore approvalStore(Fleet fleet) {
+        return new ApprovalStore() {
+            @Override
+            public Optional<FleetEvent> event(String eventId) {
+                return fleet.event(eventId);
+            }
+
+            @Override
+            public void record(String eventId, int occurrence, FleetEvent.Approval attempt) {
+                fleet.recordApproval(eventId, occurrence, attempt);
+            }
+        };
     }
 }
