@@ -27,6 +27,9 @@ public interface Fleet {
     /** The event (EventId compared case-insensitively) with its History. */
     Optional<FleetEvent> event(String eventId);
 
+    /** Records an attempt to approve the event from the centre (its Approval and a History entry). */
+    void recordApproval(String eventId, int occurrence, FleetEvent.Approval attempt);
+
     /** Whether the database answers (health). */
     boolean healthy();
 

@@ -1,6 +1,7 @@
 package scheduledevents.responder;
 
 import java.time.Clock;
+import java.util.Optional;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
@@ -8,6 +9,10 @@ import org.apache.camel.support.service.ServiceSupport;
 import scheduledevents.responder.api.Access;
 import scheduledevents.responder.api.ApiToken;
 import scheduledevents.responder.api.EventsApi;
+import scheduledevents.responder.approve.ApprovalStore;
+import scheduledevents.responder.approve.Approvals;
+import scheduledevents.responder.approve.ArmApprover;
+import scheduledevents.responder.fleet.FleetEvent;
 import scheduledevents.responder.page.FleetPage;
 
 /**
@@ -15,7 +20,8 @@ import scheduledevents.responder.page.FleetPage;
  * {@code fleetStore}, {@code fleetNotifier} (the parts), and the thin HTTP glue {@code intakeSteps},
  * {@code eventsApi}, {@code apiToken}, {@code access} (who is asking: token, page session or platform sign-in),
  * {@code fleetPage} (the page, its sign-in and {@code /api/me}) and {@code pageHeaders} (their header filter, which
- * lets Cache-Control through), {@code observeSteps}; {@code responderMetrics} for the notifier's counts;
+ * lets Cache-Control through), {@code observeSteps}; {@code approvals} (POST /api/events/{id}/approve, Azure through
+ * the managed identity); {@code responderMetrics} for the notifier's counts;
  * {@code formPostAsJson}, the intake route's policy.
  */
 public class ResponderConfiguration implements CamelConfiguration {
@@ -59,5 +65,21 @@ public class ResponderConfiguration implements CamelConfiguration {
         registry.bind("pageHeaders", FleetPage.headerFilter());
         registry.bind("eventsApi", new EventsApi(parts.fleet()::events, parts.fleet()::event));
         registry.bind("observeSteps", new ObserveSteps(parts.fleet(), metrics));
+        registry.bind("approvals", new Approvals(approvalStore(parts.fleet()),
+                new ArmApprover(settings.arm(), parts.tokens(settings.arm())), metrics, clock));
+    }
+
+    private static ApprovalStore approvalStore(Fleet fleet) {
+        return new ApprovalStore() {
+            @Override
+            public Optional<FleetEvent> event(String eventId) {
+                return fleet.event(eventId);
+            }
+
+            @Override
+            public void record(String eventId, int occurrence, FleetEvent.Approval attempt) {
+                fleet.recordApproval(eventId, occurrence, attempt);
+            }
+        };
     }
 }

@@ -5,6 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
 import scheduledevents.observability.AgentMetrics;
+import scheduledevents.responder.approve.Approvals;
 import scheduledevents.responder.notify.FleetNotifier;
 
 /**
@@ -12,8 +13,9 @@ import scheduledevents.responder.notify.FleetNotifier;
  * from the start. Labels come from a fixed set (the channels); nothing from a delivery and no secret ever becomes a
  * label or a value.
  */
-public class ResponderMetrics implements FleetNotifier.Listener {
+public class ResponderMetrics implements FleetNotifier.Listener, Approvals.Listener {
     public static final List<String> CHANNELS = List.of("mail", "webhook");
+    public static final List<String> APPROVAL_OUTCOMES = List.of("approved", "failed", "refused");
 
     private final PrometheusMeterRegistry registry;
     private final Counter received;
@@ -33,6 +35,20 @@ public class ResponderMetrics implements FleetNotifier.Listener {
             sentCounter(channel);
             failedCounter(channel);
         }
+        for (String outcome : APPROVAL_OUTCOMES) {
+            approvalCounter(outcome);
+        }
+    }
+
+    private Counter approvalCounter(String outcome) {
+        return Counter.builder("responder.approvals").tag("outcome", outcome)
+                .description("attempts to approve a fleet event from the centre, per outcome").register(registry);
+    }
+
+    /** For approvals: one attempt recorded with {@code outcome} (approved, failed, refused). */
+    @Override
+    public void approval(String outcome) {
+        approvalCounter(APPROVAL_OUTCOMES.contains(outcome) ? outcome : "other").increment();
     }
 
     private Counter counter(String name, String description) {

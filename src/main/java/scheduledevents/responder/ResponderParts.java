@@ -6,6 +6,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import scheduledevents.responder.approve.ArmApprover;
+import scheduledevents.responder.approve.ArmSettings;
+import scheduledevents.responder.approve.ManagedIdentityTokens;
 import scheduledevents.responder.fleet.ApplyResult;
 import scheduledevents.responder.fleet.FleetDatabase;
 import scheduledevents.responder.fleet.FleetEvent;
@@ -22,8 +25,20 @@ import scheduledevents.responder.notify.NotifySettings;
 /**
  * The parser, the store and the notifier the routes call, built from the checked settings; {@link #close} releases
  * what they hold (the database pool). The real ones are made by {@link Factory#REAL}; tests give their own.
+ *
+ * @param tokens where approvals get their ARM token; null = the managed identity ({@link ManagedIdentityTokens})
  */
-public record ResponderParts(Intake intake, Fleet fleet, Notifier notifier, AutoCloseable resources) {
+public record ResponderParts(Intake intake, Fleet fleet, Notifier notifier, AutoCloseable resources,
+        ArmApprover.Tokens tokens) {
+
+    public ResponderParts(Intake intake, Fleet fleet, Notifier notifier, AutoCloseable resources) {
+        this(intake, fleet, notifier, resources, null);
+    }
+
+    /** The token source of approvals: the given one, else the managed identity's. */
+    public ArmApprover.Tokens tokens(ArmSettings arm) {
+        return tokens != null ? tokens : new ManagedIdentityTokens(arm);
+    }
 
     /** Builds the parts once the settings are checked. */
     @FunctionalInterface
@@ -66,6 +81,12 @@ public record ResponderParts(Intake intake, Fleet fleet, Notifier notifier, Auto
             @Override
             public Optional<FleetEvent> event(String eventId) {
                 return store.event(eventId);
+            }
+
+            @Override
+            public void recordApproval(String eventId, int occurrence, FleetEvent.Approval attempt) {
+                store.recordApproval(eventId, occurrence, attempt.by(), Instant.parse(attempt.at()),
+                        attempt.outcome(), attempt.message());
             }
 
             @Override

@@ -41,6 +41,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.Select;
 import scheduledevents.Fixtures;
 import scheduledevents.testing.Await;
+import scheduledevents.testing.FakeArm;
 import scheduledevents.testing.FleetDeliveries;
 import scheduledevents.testing.TestResponder;
 
@@ -76,6 +77,7 @@ class FleetPageIT {
 
     @TempDir
     static Path dir;
+    static FakeArm arm;
     static TestResponder responder;
     static ChromeDriver browser;
 
@@ -84,7 +86,11 @@ class FleetPageIT {
         assertTrue(Files.isExecutable(Path.of(CHROMIUM)) && Files.isExecutable(Path.of(CHROMEDRIVER)),
                 CHROMIUM + " and " + CHROMEDRIVER + " are needed (apt-get install chromium chromium-driver), or leave "
                         + "the browser tests out with -Dbrowser.skip=true (README)");
-        responder = TestResponder.jar(dir).setting("responder.page.refresh", "1000").start();
+        // Azure (the managed identity and ARM) on loopback: approving never leaves this machine
+        arm = FakeArm.start();
+        TestResponder.Builder builder = TestResponder.jar(dir).setting("responder.page.refresh", "1000");
+        arm.env().forEach(builder::env);
+        responder = builder.start();
         deliver(fleet());
         browser = browser(dir.resolve("chromium-profile"));
     }
@@ -96,6 +102,9 @@ class FleetPageIT {
         }
         if (responder != null) {
             responder.close();
+        }
+        if (arm != null) {
+            arm.close();
         }
     }
 
@@ -404,6 +413,70 @@ class FleetPageIT {
         } finally {
             attacker.stop(0);
         }
+    }
+
+    @Test
+    @Order(9)
+    void approveNowCallsAzureWithTheManagedIdentitysTokenAndThePageShowsWhoApproved() throws Exception {
+        signIn();
+        card(FREEZE.eventId()).findElement(By.cssSelector("button.approve")).click();
+        await("the confirmation", () -> browser.findElement(By.id("approve-dialog")).isDisplayed());
+        String named = browser.findElement(By.id("approve-vms")).getText();
+        for (int i = 1; i <= 6; i++) {
+            assertTrue(named.contains("vm-web-0" + i), "the confirmation names every VM it releases: " + named);
+        }
+        assertTrue(arm.acknowledges().isEmpty(), "Azure asked before the confirmation");
+        browser.findElement(By.id("approve-confirm")).click();
+        await("the answer in words", () -> browser.findElement(By.id("approve-result")).getAttribute("class")
+                .contains("approved"));
+        assertFalse(browser.findElement(By.id("approve-result")).getText().isBlank());
+        screenshot(Path.of("target", "fleet-page-approved.png"), 1280, 900);
+
+        // one acknowledge per VM, on its ARM path, with the identity's token
+        List<FakeArm.Request> calls = arm.acknowledges();
+        assertEquals(6, calls.size(), calls.toString());
+        for (int i = 1; i <= 6; i++) {
+            String path = ("/subscriptions/" + FleetDeliveries.SUBSCRIPTION + "/resourcegroups/rg-web/providers/"
+                    + "Microsoft.Compute/virtualMachines/vm-web-0" + i + "/providers/Microsoft.Maintenance/"
+                    + "scheduledevents/" + FREEZE.eventId() + "/acknowledge").toLowerCase(java.util.Locale.ROOT);
+            assertTrue(calls.stream().anyMatch(c -> c.method().equals("POST")
+                    && c.path().toLowerCase(java.util.Locale.ROOT).equals(path)
+                    && c.query().equals("api-version=2023-10-01-preview")
+                    && c.authorization().equals("Bearer " + arm.token())), path + " not in " + calls);
+        }
+
+        browser.findElement(By.id("approve-cancel")).click();
+        await("who approved, on the card", () -> cardText(FREEZE.eventId()).contains("Approved by " + OPERATOR));
+        assertTrue(card(FREEZE.eventId()).findElements(By.cssSelector("button.approve")).isEmpty(),
+                "approved: no button any more");
+        // and still after the next refresh, from the list
+        browser.navigate().refresh();
+        await("who approved, after a reload", () -> {
+            String text = cardText(FREEZE.eventId());
+            return text != null && text.contains("Approved by " + OPERATOR);
+        });
+    }
+
+    @Test
+    @Order(10)
+    void aRefusalByAzureIsShownInWords() throws Exception {
+        arm.answer("vm-db-01", 403);
+        signIn();
+        card(REBOOT.eventId()).findElement(By.cssSelector("button.approve")).click();
+        await("the confirmation", () -> browser.findElement(By.id("approve-dialog")).isDisplayed());
+        browser.findElement(By.id("approve-confirm")).click();
+        await("the answer in words", () -> browser.findElement(By.id("approve-result")).getAttribute("class")
+                .contains("failed"));
+        String words = browser.findElement(By.id("approve-result")).getText();
+        screenshot(Path.of("target", "fleet-page-approve-failed.png"), 390, 844);
+        assertTrue(words.contains("vm-db-01") && words.contains("Microsoft.Maintenance/scheduledevents/acknowledge"),
+                words);
+        assertFalse(words.contains(arm.token()), "the token in the words");
+        browser.findElement(By.id("approve-cancel")).click();
+        await("the failure on the card", () -> card(REBOOT.eventId()).findElement(By.cssSelector(".approval"))
+                .getAttribute("class").contains("failed"));
+        assertTrue(card(REBOOT.eventId()).findElement(By.cssSelector("button.approve")).isDisplayed(),
+                "a failed approval may be tried again");
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import scheduledevents.responder.approve.ArmApprover;
 import scheduledevents.responder.fleet.ApplyResult;
 import scheduledevents.responder.fleet.FleetEvent;
 import scheduledevents.responder.fleet.FleetQuery;
@@ -30,6 +31,10 @@ final class RecordingParts {
     /** While set, the health check finds the database down. */
     final AtomicBoolean databaseDown = new AtomicBoolean();
     final AtomicInteger dispatches = new AtomicInteger();
+    /** Where approvals get their ARM token: never the managed identity (no test may reach 169.254.169.254). */
+    volatile ArmApprover.Tokens tokens = () -> {
+        throw new ArmApprover.TokenException("no managed identity token (none in route tests)");
+    };
 
     ResponderParts.Factory factory() {
         return (settings, metrics, clock) -> {
@@ -37,7 +42,7 @@ final class RecordingParts {
             return new ResponderParts(this.intake(real.intake()), fleet(real.fleet()), () -> {
                 dispatches.incrementAndGet();
                 return real.notifier().dispatch();
-            }, real.resources());
+            }, real.resources(), () -> tokens.token());
         };
     }
 
@@ -71,6 +76,11 @@ final class RecordingParts {
             @Override
             public Optional<FleetEvent> event(String eventId) {
                 return real.event(eventId);
+            }
+
+            @Override
+            public void recordApproval(String eventId, int occurrence, FleetEvent.Approval attempt) {
+                real.recordApproval(eventId, occurrence, attempt);
             }
 
             @Override

@@ -15,11 +15,13 @@ import java.util.List;
  * @param vms          every VM the event affects, with the last status its agent reported
  * @param reportedBy   names of the VMs whose agents (or seed scripts) reported it
  * @param sources      agent, platform, seed-script: which saw it
+ * @param approval     the approval of the current occurrence from the centre (POST /api/events/{id}/approve): the
+ *                     one that succeeded, else the latest attempt; null when nobody tried
  * @param history      oldest first; only in the single event's answer ({@code GET /api/events/{id}}), else null
  */
 @JsonPropertyOrder({"EventId", "EventType", "EventStatus", "NotBeforeUtc", "DurationInSeconds", "Description",
         "EventSource", "ResourceType", "Occurrence", "Vms", "ReportedBy", "Sources", "FirstSeen", "LastSeen",
-        "History"})
+        "Approval", "History"})
 public record FleetEvent(
         @JsonProperty("EventId") String eventId,
         @JsonProperty("EventType") String eventType,
@@ -35,6 +37,7 @@ public record FleetEvent(
         @JsonProperty("Sources") List<String> sources,
         @JsonProperty("FirstSeen") String firstSeen,
         @JsonProperty("LastSeen") String lastSeen,
+        @JsonProperty("Approval") Approval approval,
         @JsonProperty("History") @JsonInclude(JsonInclude.Include.NON_NULL) List<HistoryEntry> history) {
 
     /** One affected VM; status and reportedAt are null until its own agent reports the event. */
@@ -49,17 +52,42 @@ public record FleetEvent(
     }
 
     /**
+     * An attempt to approve the event from the centre.
+     *
+     * @param by      who asked (the signed-in user's name, or "API token")
+     * @param at      ISO-8601 instant of the attempt
+     * @param outcome {@link #APPROVED}, {@link #FAILED} (Azure or the token failed) or {@link #REFUSED} (the event
+     *                was not Scheduled)
+     * @param message what happened, in words for an operator
+     */
+    @JsonPropertyOrder({"By", "At", "Outcome", "Message"})
+    public record Approval(
+            @JsonProperty("By") String by,
+            @JsonProperty("At") String at,
+            @JsonProperty("Outcome") String outcome,
+            @JsonProperty("Message") String message) {
+        public static final String APPROVED = "approved";
+        public static final String FAILED = "failed";
+        public static final String REFUSED = "refused";
+
+        public boolean approved() {
+            return APPROVED.equals(outcome);
+        }
+    }
+
+    /**
      * One thing that happened to the fleet event: {@code What} is {@code status} (the fleet status changed to
      * Status), {@code source} (a source saw it first), {@code notified} (a notification went out on Detail's
-     * channel) or, later, {@code approved}.
+     * channel) or {@code approval} (an attempt to approve it: Status the outcome, By who, Detail the message).
      */
-    @JsonPropertyOrder({"At", "What", "Status", "Source", "Vm", "Detail"})
+    @JsonPropertyOrder({"At", "What", "Status", "Source", "Vm", "By", "Detail"})
     public record HistoryEntry(
             @JsonProperty("At") String at,
             @JsonProperty("What") String what,
             @JsonProperty("Status") String status,
             @JsonProperty("Source") String source,
             @JsonProperty("Vm") String vm,
+            @JsonProperty("By") String by,
             @JsonProperty("Detail") String detail) {
     }
 }

@@ -48,6 +48,8 @@ public final class FleetStore {
     static final int MAX_DESCRIPTION = 4096;
     static final int MAX_REASON = 512;
     static final int MAX_OWNER = 128;
+    static final int MAX_USER = 128;
+    static final int MAX_MESSAGE = 2048;
     static final int MAX_LIMIT = 1000;
     static final String CUT = "...[cut]";
     private static final int ATTEMPTS = 6;
@@ -633,7 +635,7 @@ public final class FleetStore {
                 while (rs.next()) {
                     sources.add(rs.getString(1));
                     history.add(new FleetEvent.HistoryEntry(iso(instant(rs, 2)), "source", null, rs.getString(1),
-                            rs.getString(3), null));
+                            rs.getString(3), null, null));
                 }
             }
         }
@@ -647,6 +649,19 @@ public final class FleetStore {
                 }
             }
         }
+        List<Attempt> attempts = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("select by_user, attempted_at, outcome, message, occurrence"
+                + " from fleet_approval where event_key = ? order by attempted_at, id")) {
+            ps.setString(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Instant at = instant(rs, 2);
+                    attempts.add(new Attempt(new FleetEvent.Approval(rs.getString(1), iso(at), rs.getString(3),
+                            rs.getString(4)), at, rs.getInt(5)));
+                }
+            }
+        }
+        FleetEvent.Approval approval = currentApproval(attempts, occurrence);
         if (withHistory) {
             try (PreparedStatement ps = c.prepareStatement("select changed_at, status, occurrence, source, vm"
                     + " from fleet_status_change where event_key = ? order by id")) {
@@ -655,7 +670,7 @@ public final class FleetStore {
                     while (rs.next()) {
                         int occ = rs.getInt(3);
                         history.add(new FleetEvent.HistoryEntry(iso(instant(rs, 1)), "status", rs.getString(2),
-                                rs.getString(4), rs.getString(5), occ > 1 ? "occurrence " + occ : null));
+                                rs.getString(4), rs.getString(5), null, occ > 1 ? "occurrence " + occ : null));
                     }
                 }
             }
@@ -665,18 +680,69 @@ public final class FleetStore {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         history.add(new FleetEvent.HistoryEntry(iso(instant(rs, 1)), "notified", rs.getString(2),
-                                null, null, rs.getString(4)));
+                                null, null, null, rs.getString(4)));
                     }
                 }
             }
+            for (Attempt a : attempts) {
+                history.add(new FleetEvent.HistoryEntry(iso(a.at()), "approval", a.approval().outcome(), null, null,
+                        a.approval().by(), a.approval().message()));
+            }
             // oldest first; at one instant: the source, then the status change it caused, then the notification
-            List<String> order = List.of("source", "status", "notified");
+            List<String> order = List.of("source", "status", "notified", "approval");
             history.sort(Comparator.comparing(FleetEvent.HistoryEntry::at)
                     .thenComparing(h -> order.indexOf(h.what())));
         }
         return new FleetEvent(eventId, type, status, iso(notBefore), duration, description, eventSource,
                 resourceType, occurrence, List.copyOf(vms), List.copyOf(reportedBy), List.copyOf(sources),
-                iso(firstSeen), iso(lastSeen), withHistory ? List.copyOf(history) : null);
+                iso(firstSeen), iso(lastSeen), approval, withHistory ? List.copyOf(history) : null);
+    }
+
+    /** One stored approval attempt. */
+    private record Attempt(FleetEvent.Approval approval, Instant at, int occurrence) {
+    }
+
+    /**
+     * The occurrence's approval as the event shows it: the attempt that succeeded (a later refusal or failure does not
+     * hide who released it), else the latest attempt; null when nobody tried in this occurrence.
+     */
+    private static FleetEvent.Approval currentApproval(List<Attempt> attempts, int occurrence) {
+        FleetEvent.Approval latest = null;
+        for (Attempt a : attempts) {
+            if (a.occurrence() != occurrence) {
+                continue;
+            }
+            if (a.approval().approved()) {
+                return a.approval();
+            }
+            latest = a.approval();
+        }
+        return latest;
+    }
+
+    // ---------------------------------------------------------------------------------------------------- approvals
+
+    /**
+     * Records an attempt to approve the fleet event {@code eventId} (case-insensitive) in its occurrence
+     * {@code occurrence}: it becomes the event's Approval (unless one already succeeded) and a History entry.
+     *
+     * @throws FleetStoreException when the database fails
+     */
+    public void recordApproval(String eventId, int occurrence, String by, Instant at, String outcome, String message) {
+        String key = text(Objects.requireNonNull(eventId, "eventId").trim().toLowerCase(Locale.ROOT), MAX_KEY);
+        inTransaction("recording an approval", c -> {
+            try (PreparedStatement ps = c.prepareStatement("insert into fleet_approval (event_key, occurrence,"
+                    + " by_user, attempted_at, outcome, message) values (?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, key);
+                ps.setInt(2, occurrence);
+                ps.setString(3, text(by == null ? "" : by, MAX_USER));
+                setInstant(ps, 4, Objects.requireNonNull(at, "at"));
+                ps.setString(5, text(Objects.requireNonNull(outcome, "outcome"), 16));
+                ps.setString(6, text(message == null ? "" : message, MAX_MESSAGE));
+                ps.executeUpdate();
+            }
+            return new Committed<>(null, List.of());
+        });
     }
 
     // ---------------------------------------------------------------------------------------------------- outbox

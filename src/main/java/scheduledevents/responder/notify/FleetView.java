@@ -144,7 +144,7 @@ public final class FleetView {
         FleetEvent current = new FleetEvent(event.eventId(), event.eventType(), event.eventStatus(),
                 event.notBeforeUtc(), event.durationInSeconds(), event.description(), event.eventSource(),
                 event.resourceType(), event.occurrence(), event.vms(), event.reportedBy(), event.sources(),
-                event.firstSeen(), event.lastSeen(), null);
+                event.firstSeen(), event.lastSeen(), event.approval(), null);
         try {
             return MAPPER.writeValueAsString(current).replace("<", "\\u003c").replace(">", "\\u003e")
                     .replace("&", "\\u0026").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029");

@@ -45,7 +45,8 @@
     lastHeard: 0,
     polling: null,
     signedIn: false,
-    approving: null
+    approving: null,
+    lastAnswer: null
   };
 
   const $ = (id) => document.getElementById(id);
@@ -552,6 +553,7 @@
   function showSignIn() {
     state.signedIn = false;
     state.events = [];
+    state.lastAnswer = null;
     if (state.polling) {
       clearTimeout(state.polling);
       state.polling = null;
@@ -594,10 +596,15 @@
         return;
       }
       if (r.ok) {
-        const data = await r.json();
-        state.events = Array.isArray(data.events) ? data.events : [];
+        const text = await r.text();
         state.lastHeard = Date.now();
-        render();
+        // the same answer again: the page stays as it is (a selection, a hover, an open row are kept)
+        if (text !== state.lastAnswer) {
+          const data = JSON.parse(text);
+          state.events = Array.isArray(data.events) ? data.events : [];
+          state.lastAnswer = text;
+          render();
+        }
       }
     } catch (e) {
       // unreachable: the "updated" line turns stale after three refreshes

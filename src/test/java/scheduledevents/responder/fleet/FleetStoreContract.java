@@ -426,4 +426,59 @@ abstract class FleetStoreContract {
         assertEquals(Set.of("Started"), Set.copyOf(e.vms().stream().map(FleetEvent.Vm::status).toList()));
         assertEquals(Collections.nCopies(1, "agent"), e.sources());
     }
+
+    @Test
+    void approvalAttemptsAreTheEventsApprovalAndHistoryWithWhoAndTheSuccessfulOneIsNotHiddenByALaterRefusal()
+            throws Exception {
+        store.apply(List.of(platform("APPROVE-1", "Reboot", "Scheduled", resolved(2, "rg-web"), NOT_BEFORE, t(0))));
+        FleetEvent before = store.event("approve-1").orElseThrow();
+        assertNull(before.approval(), "nobody tried yet");
+        assertTrue(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(before)
+                .contains("\"Approval\":null"), "the field is always in the JSON");
+
+        store.recordApproval("APPROVE-1", 1, "alice", t(10), "failed", "Azure refused it for vm0001 (conflict)");
+        assertEquals(new FleetEvent.Approval("alice", t(10).toString(), "failed",
+                "Azure refused it for vm0001 (conflict)"), store.event("approve-1").orElseThrow().approval());
+        store.recordApproval("approve-1", 1, "bob", t(20), "approved", "approved: Azure acknowledged it");
+        store.recordApproval("approve-1", 1, "carol", t(30), "refused", "not approved: the event is Started");
+
+        FleetEvent after = store.event("approve-1").orElseThrow();
+        assertEquals("bob", after.approval().by(), "who released it stays shown");
+        assertEquals("approved", after.approval().outcome());
+        assertEquals("bob", store.events(FleetQuery.all()).get(0).approval().by(), "the list shows it too");
+        List<FleetEvent.HistoryEntry> approvals = after.history().stream()
+                .filter(h -> h.what().equals("approval")).toList();
+        assertEquals(List.of("alice", "bob", "carol"), approvals.stream().map(FleetEvent.HistoryEntry::by).toList());
+        assertEquals(List.of("failed", "approved", "refused"),
+                approvals.stream().map(FleetEvent.HistoryEntry::status).toList());
+        assertEquals("approved: Azure acknowledged it", approvals.get(1).detail());
+        assertTrue(after.history().stream().filter(h -> !h.what().equals("approval")).allMatch(h -> h.by() == null),
+                "only approvals name a user");
+    }
+
+    @Test
+    void anEarlierOccurrencesApprovalIsNotTheApprovalOfTheEventReportedAgain() {
+        List<VmRef> vms = names(2);
+        store.apply(List.of(agent("e-again", "Scheduled", vms, vmName(1), t(0))));
+        store.recordApproval("e-again", 1, "alice", t(5), "approved", "approved");
+        store.apply(List.of(agent("e-again", "Canceled", vms, vmName(1), t(60))));
+        store.apply(List.of(agent("e-again", "Freeze", "Scheduled", vms, vmName(1), "rg-web", 2, t(120))));
+
+        FleetEvent e = store.event("e-again").orElseThrow();
+        assertEquals(2, e.occurrence());
+        assertNull(e.approval(), "occurrence 2 is not approved yet");
+        assertEquals(1, e.history().stream().filter(h -> h.what().equals("approval")).count(), "but it happened");
+    }
+
+    @Test
+    void anApprovalsHostileTextIsStoredAsTextAndCapped() {
+        store.apply(List.of(agent("e-hostile", "Scheduled", names(1), vmName(1), t(0))));
+        String message = "<script>alert(1)</script>\u0000".repeat(500);
+        store.recordApproval("e-hostile", 1, "x'); drop table fleet_event; --", t(1), "failed", message);
+
+        FleetEvent.Approval a = store.event("e-hostile").orElseThrow().approval();
+        assertEquals("x'); drop table fleet_event; --", a.by());
+        assertTrue(a.message().startsWith("<script>alert(1)</script>\uFFFD"), a.message().substring(0, 40));
+        assertEquals(FleetStore.MAX_MESSAGE, a.message().length());
+    }
 }

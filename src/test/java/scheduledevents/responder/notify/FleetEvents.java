@@ -36,7 +36,7 @@ final class FleetEvents {
         }
         return new FleetEvent(eventId, "Freeze", status, "2026-12-01T10:15:00Z", 9, "Host update", "Platform",
                 "VirtualMachine", occurrence, vms, reportedBy, List.of("agent", "platform"), "2026-12-01T09:58:00Z",
-                "2026-12-01T10:00:00Z", null);
+                "2026-12-01T10:00:00Z", null, null);
     }
 
     /** Every string of fixtures/eventgrid/hostile/script-in-every-field.json in the field a source would fill. */
@@ -54,6 +54,6 @@ final class FleetEvents {
         return new FleetEvent(data.get("EventId").asText(), data.get("EventType").asText(), "Scheduled",
                 "2026-12-01T10:15:00Z", data.get("DurationInSeconds").asInt(), data.get("Description").asText(),
                 data.get("EventSource").asText(), data.get("ResourceType").asText(), 1, vms, List.of(reporter),
-                List.of("seed-script"), "2026-12-01T10:00:00Z", "2026-12-01T10:00:00Z", null);
+                List.of("seed-script"), "2026-12-01T10:00:00Z", "2026-12-01T10:00:00Z", null, null);
     }
 }

@@ -1,0 +1,157 @@
+package scheduledevents.responder.approve;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import scheduledevents.responder.fleet.FleetEvent;
+import scheduledevents.testing.FakeArm;
+
+/** Approvals with a store in memory and ARM on loopback (FakeArm). */
+class ApprovalsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SUB = "00000000-1111-2222-3333-444444444444";
+    private final FakeArm arm = FakeArm.start();
+    private final MemoryStore store = new MemoryStore();
+    private final List<String> counted = new CopyOnWriteArrayList<>();
+    private final Approvals approvals = new Approvals(store, new ArmApprover(new ArmSettings(URI.create(arm.url()),
+            "https://management.azure.com/.default", "", "2023-10-01-preview", Duration.ofSeconds(5)), arm::token),
+            counted::add, Clock.fixed(Instant.parse("2026-12-01T10:05:00Z"), ZoneOffset.UTC));
+
+    @AfterEach
+    void stop() {
+        arm.close();
+    }
+
+    private static FleetEvent event(String id, String status, List<FleetEvent.Vm> vms) {
+        return new FleetEvent(id, "Reboot", status, "2026-12-01T10:15:00Z", 5, "", "Platform", "VirtualMachine", 1,
+                vms, List.of(), List.of("platform"), "2026-12-01T10:00:00Z", "2026-12-01T10:00:00Z", null, List.of());
+    }
+
+    private static FleetEvent.Vm vm(String name) {
+        return new FleetEvent.Vm(name, "/subscriptions/" + SUB + "/resourceGroups/rg/providers/Microsoft.Compute/"
+                + "virtualMachines/" + name, "rg", SUB, null, null);
+    }
+
+    private static FleetEvent.Vm instance(String scaleSet, int i) {
+        return new FleetEvent.Vm(scaleSet + "_" + i, "/subscriptions/" + SUB + "/resourceGroups/rg/providers/"
+                + "Microsoft.Compute/virtualMachineScaleSets/" + scaleSet + "/virtualMachines/" + i, "rg", SUB, null,
+                null);
+    }
+
+    @Test
+    void fiveClicksAtOnceMakeOneSetOfCallsToAzure() throws Exception {
+        store.put(event("E-1", "Scheduled", List.of(vm("vm-01"), instance("web", 1), instance("web", 2))));
+        ExecutorService pool = Executors.newFixedThreadPool(5);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<ApproveAnswer>> answers = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            String who = "user" + i;
+            answers.add(pool.submit(() -> {
+                go.await();
+                return approvals.approve("e-1", who);
+            }));
+        }
+        go.countDown();
+        for (Future<ApproveAnswer> a : answers) {
+            assertEquals(200, a.get(30, TimeUnit.SECONDS).getStatus());
+        }
+        pool.shutdown();
+
+        assertEquals(2, arm.acknowledges().size(), "vm-01 and the scale set web, once: " + arm.acknowledges());
+        assertEquals(1, store.attempts.size(), "one attempt recorded; the others were already approved");
+        assertEquals(List.of("approved"), counted);
+    }
+
+    @Test
+    void vmsWithoutAResourceIdAreSaidAndTheOthersApproved() throws Exception {
+        store.put(event("E-2", "Scheduled", List.of(vm("vm-01"),
+                new FleetEvent.Vm("named-only", null, null, null, null, null))));
+
+        JsonNode answer = JSON.readTree(approvals.approve("E-2", "alice").getJson());
+
+        assertEquals("approved: Azure acknowledged it for vm-01; without a resource id, not asked: named-only",
+                answer.path("Message").asText());
+        store.put(event("E-3", "Scheduled", List.of(new FleetEvent.Vm("named-only", null, null, null, null, null))));
+        ApproveAnswer none = approvals.approve("E-3", "alice");
+        assertEquals(502, none.getStatus());
+        assertTrue(none.getJson().contains("no VM of this event has an Azure resource id (named-only)"),
+                none.getJson());
+    }
+
+    @Test
+    void aFailingDatabaseIs500WithoutItsText() {
+        store.fail = true;
+
+        ApproveAnswer answer = approvals.approve("E-1", "alice");
+
+        assertEquals(500, answer.getStatus());
+        assertTrue(answer.getJson().contains("the fleet database failed; try again"), answer.getJson());
+        assertFalse(answer.getJson().contains("jdbc"));
+        assertEquals(List.of(), arm.acknowledges());
+    }
+
+    @Test
+    void manyFailuresAreNamedTenAtMost() throws Exception {
+        List<FleetEvent.Vm> vms = new ArrayList<>();
+        for (int i = 1; i <= 14; i++) {
+            vms.add(new FleetEvent.Vm("vm-" + i, null, null, null, null, null));
+        }
+        vms.add(vm("vm-ok"));
+        store.put(event("E-4", "Scheduled", vms));
+
+        String message = JSON.readTree(approvals.approve("E-4", "alice").getJson()).path("Message").asText();
+
+        assertTrue(message.endsWith("not asked: vm-1, vm-2, vm-3, vm-4, vm-5, vm-6, vm-7, vm-8, vm-9, vm-10 and 4 more"),
+                message);
+    }
+
+    /** Fleet events in memory; an attempt becomes the event's Approval as FleetStore makes it. */
+    private static final class MemoryStore implements ApprovalStore {
+        final Map<String, FleetEvent> events = new ConcurrentHashMap<>();
+        final List<FleetEvent.Approval> attempts = new CopyOnWriteArrayList<>();
+        volatile boolean fail;
+
+        void put(FleetEvent e) {
+            events.put(e.eventId().toLowerCase(), e);
+        }
+
+        @Override
+        public Optional<FleetEvent> event(String eventId) {
+            if (fail) {
+                throw new IllegalStateException("fleet database: reading failed: jdbc:postgresql://secret-host");
+            }
+            return Optional.ofNullable(events.get(eventId.toLowerCase()));
+        }
+
+        @Override
+        public void record(String eventId, int occurrence, FleetEvent.Approval attempt) {
+            attempts.add(attempt);
+            FleetEvent e = events.get(eventId.toLowerCase());
+            events.put(eventId.toLowerCase(), new FleetEvent(e.eventId(), e.eventType(), e.eventStatus(),
+                    e.notBeforeUtc(), e.durationInSeconds(), e.description(), e.eventSource(), e.resourceType(),
+                    e.occurrence(), e.vms(), e.reportedBy(), e.sources(), e.firstSeen(), e.lastSeen(),
+                    e.approval() != null && e.approval().approved() ? e.approval() : attempt, e.history()));
+        }
+    }
+}
