@@ -19,6 +19,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,6 +34,7 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.UnexpectedAlertBehaviour;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -50,7 +52,7 @@ import scheduledevents.testing.TestResponder;
  * the packaged jar as the responder and fed through its real webhook with the agent's and the platform's deliveries.
  * Screenshots go to target/: fleet-page-desktop.png (the whole page at 1280 px), fleet-page.png (its first screen, as
  * docs/fleet-page.png), fleet-page-phone.png (a 390 px phone's first screen), fleet-page-phone-full.png (the whole
- * page at 390 px).
+ * page at 390 px), fleet-page-dark.png (the first screen in the dark palette).
  *
  * <p>Without Chromium, {@code -Dbrowser.skip=true} leaves these tests out (README); otherwise a missing browser is a
  * failure that says so. One responder and one browser for the class; each test starts signed out.
@@ -216,6 +218,14 @@ class FleetPageIT {
         screenshot(target.resolve("fleet-page.png"), 1280, 900);
         screenshot(target.resolve("fleet-page-phone.png"), 390, 844);
         screenshot(target.resolve("fleet-page-phone-full.png"), 390, 0);
+        // the dark palette, as a browser set to dark shows it
+        browser.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features",
+                List.of(Map.of("name", "prefers-color-scheme", "value", "dark"))));
+        try {
+            screenshot(target.resolve("fleet-page-dark.png"), 1280, 900);
+        } finally {
+            browser.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", List.of()));
+        }
     }
 
     /** A screenshot {@code width} wide, {@code height} high (0: the whole page); the page must fit the width. */
@@ -401,7 +411,7 @@ class FleetPageIT {
                     + ".length;");
             assertEquals(0L, elements, "event text became elements");
             // the approve dialog names the VMs as text too
-            card(id).findElement(By.cssSelector("button.approve")).click();
+            clickInCard(id, "button.approve");
             await("the confirmation", () -> browser.findElement(By.id("approve-dialog")).isDisplayed());
             assertTrue(browser.findElement(By.id("approve-vms")).getText().contains("<svg onload=alert(2)>"));
             assertEquals(0L, js("return document.querySelectorAll('dialog img, dialog svg, dialog script').length;"));
@@ -419,7 +429,7 @@ class FleetPageIT {
     @Order(9)
     void approveNowCallsAzureWithTheManagedIdentitysTokenAndThePageShowsWhoApproved() throws Exception {
         signIn();
-        card(FREEZE.eventId()).findElement(By.cssSelector("button.approve")).click();
+        clickInCard(FREEZE.eventId(), "button.approve");
         await("the confirmation", () -> browser.findElement(By.id("approve-dialog")).isDisplayed());
         String named = browser.findElement(By.id("approve-vms")).getText();
         for (int i = 1; i <= 6; i++) {
@@ -447,7 +457,7 @@ class FleetPageIT {
 
         browser.findElement(By.id("approve-cancel")).click();
         await("who approved, on the card", () -> cardText(FREEZE.eventId()).contains("Approved by " + OPERATOR));
-        assertTrue(card(FREEZE.eventId()).findElements(By.cssSelector("button.approve")).isEmpty(),
+        assertNull(classInCard(FREEZE.eventId(), "button.approve"),
                 "approved: no button any more");
         // and still after the next refresh, from the list
         browser.navigate().refresh();
@@ -462,7 +472,7 @@ class FleetPageIT {
     void aRefusalByAzureIsShownInWords() throws Exception {
         arm.answer("vm-db-01", 403);
         signIn();
-        card(REBOOT.eventId()).findElement(By.cssSelector("button.approve")).click();
+        clickInCard(REBOOT.eventId(), "button.approve");
         await("the confirmation", () -> browser.findElement(By.id("approve-dialog")).isDisplayed());
         browser.findElement(By.id("approve-confirm")).click();
         await("the answer in words", () -> browser.findElement(By.id("approve-result")).getAttribute("class")
@@ -473,9 +483,9 @@ class FleetPageIT {
                 words);
         assertFalse(words.contains(arm.token()), "the token in the words");
         browser.findElement(By.id("approve-cancel")).click();
-        await("the failure on the card", () -> card(REBOOT.eventId()).findElement(By.cssSelector(".approval"))
-                .getAttribute("class").contains("failed"));
-        assertTrue(card(REBOOT.eventId()).findElement(By.cssSelector("button.approve")).isDisplayed(),
+        await("the failure on the card", () -> String.valueOf(classInCard(REBOOT.eventId(), ".approval"))
+                .contains("failed"));
+        assertNotNull(classInCard(REBOOT.eventId(), "button.approve"),
                 "a failed approval may be tried again");
     }
 
@@ -493,13 +503,33 @@ class FleetPageIT {
         assertTrue(shownIds().contains(FREEZE.eventId()), "the last data stays on the page, marked stale");
     }
 
+    /** The event's card, found in one step (the page redraws when the data changes). */
     static WebElement card(String eventId) {
-        for (WebElement e : browser.findElements(By.cssSelector(".event"))) {
-            if (eventId.equals(e.getAttribute("data-event-id"))) {
-                return e;
-            }
+        Object card = js("return Array.from(document.querySelectorAll('.event'))"
+                + ".find(e => e.getAttribute('data-event-id') === arguments[0]) || null;", eventId);
+        if (card == null) {
+            throw new AssertionError("no event card " + eventId + " in " + shownIds());
         }
-        throw new AssertionError("no event card " + eventId + " in " + shownIds());
+        return (WebElement) card;
+    }
+
+    /** Clicks {@code css} in the event's card, again if the page redrew it in between. */
+    static void clickInCard(String eventId, String css) {
+        await("a click on " + css + " of " + eventId, () -> {
+            try {
+                card(eventId).findElement(By.cssSelector(css)).click();
+                return true;
+            } catch (StaleElementReferenceException e) {
+                return false;
+            }
+        });
+    }
+
+    /** The class of {@code css} in the event's card, or null when there is none; in one step. */
+    static String classInCard(String eventId, String css) {
+        return (String) js("const c = Array.from(document.querySelectorAll('.event'))"
+                + ".find(e => e.getAttribute('data-event-id') === arguments[0]);"
+                + "const e = c ? c.querySelector(arguments[1]) : null; return e ? e.className : null;", eventId, css);
     }
 
     static void assertNotNull(Object value, String what) {
