@@ -57,6 +57,15 @@ class FleetPageTest {
     }
 
     @Test
+    void theScriptNeverWritesHtml() {
+        String js = new String(page(false).asset(new DefaultExchange(camel), "app.js"), StandardCharsets.UTF_8);
+        for (String sink : new String[] {"innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(",
+                "new Function", "setAttribute(\"on", "setAttribute(\"style", "setAttribute(\"href"}) {
+            assertFalse(js.contains(sink), "app.js uses " + sink + ": event text must only ever be text");
+        }
+    }
+
+    @Test
     void everyAnswerDropsTheRequestHeadersAndCarriesTheSecurityHeaders() {
         Exchange exchange = new DefaultExchange(camel);
         exchange.getMessage().setHeader("Cookie", "fleet_session=secret");
