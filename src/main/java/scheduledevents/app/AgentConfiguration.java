@@ -44,6 +44,7 @@ import scheduledevents.respond.RespondStage;
 import scheduledevents.sink.eventgrid.EventEnvelopes;
 import scheduledevents.sink.eventgrid.EventGridComponent;
 import scheduledevents.sink.eventgrid.EventGridSettings;
+import scheduledevents.sink.eventgrid.EventGridSink;
 import scheduledevents.transitions.EventStateStore;
 import scheduledevents.transitions.TransitionDetector;
 
@@ -123,7 +124,8 @@ public class AgentConfiguration implements CamelConfiguration {
         }
         registry.bind("statusFilters", statusFilters);
         if (settings.sinks().contains(EventGridSettings.SINK)) {
-            bindEventGrid(context, settings, AgentSettings.readEventGrid(key -> lookup(context, key)));
+            bindEventGrid(context, settings, AgentSettings.readEventGrid(key -> lookup(context, key)), queues, stores,
+                    policy);
         }
         ImdsHealthCheck health = new ImdsHealthCheck(poller.status(), settings.healthDownAfter(), clock);
         health.setCamelContext(context);
@@ -153,10 +155,11 @@ public class AgentConfiguration implements CamelConfiguration {
 
     /**
      * Sink "eventgrid": the azure-eventgrid component, with the key set on the component so that it never appears in
-     * an endpoint URI, and the bean that makes events of records. Bound only when the sink is on: otherwise its
-     * routes are not created (their precondition) and nothing names them.
+     * an endpoint URI, and the bean that batches the records and makes events of them. Bound only when the sink is
+     * on: otherwise its routes are not created (their precondition) and nothing names them.
      */
-    private static void bindEventGrid(CamelContext context, AgentSettings settings, EventGridSettings eventGrid) {
+    private static void bindEventGrid(CamelContext context, AgentSettings settings, EventGridSettings eventGrid,
+                                      SinkQueues queues, DeliveredKeyStores stores, DeliveryPolicy policy) {
         EventGridComponent component = new EventGridComponent();
         component.setAccessKey(eventGrid.key());
         // the endpoint's options, set once here so that routes/42 writes only the topic
@@ -169,8 +172,11 @@ public class AgentConfiguration implements CamelConfiguration {
         component.setLazyStartProducer(true);
         context.addComponent("azure-eventgrid", component);
         context.getRegistry().bind("eventGridSettings", eventGrid);
-        context.getRegistry().bind("eventEnvelopes", new EventEnvelopes(eventGrid.schema(),
-                eventGrid.eventType(), eventGrid.subject(), settings.vmName()));
+        EventEnvelopes envelopes = new EventEnvelopes(eventGrid.schema(), eventGrid.eventType(), eventGrid.subject(),
+                settings.vmName());
+        context.getRegistry().bind("eventGridSink", new EventGridSink(queues.directory(EventGridSettings.SINK),
+                eventGrid.batchMaxEvents(), eventGrid.batchMaxBytes(), stores.forQueue(EventGridSettings.SINK),
+                envelopes, policy));
     }
 
     /**
