@@ -9,13 +9,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scheduledevents.logging.UntrustedText;
 import scheduledevents.responder.fleet.FleetEvent.Approval;
 import scheduledevents.responder.fleet.FleetEvent;
+import scheduledevents.responder.fleet.FleetStoreException;
 
 /**
  * {@code POST /api/events/{eventId}/approve} (bean {@code approvals}, responder/routes/25-approve.yaml): approves a
@@ -49,7 +49,8 @@ public final class Approvals {
     private final Listener listener;
     private final Clock clock;
     private final ApprovalRules rules;
-    private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+    /** Striped: one event's approvals take one lock, and no map grows with the EventIds asked for. */
+    private final ReentrantLock[] locks = new ReentrantLock[64];
 
     /** The user the responder's own approvals are recorded under. */
     public static final String RULE_USER = "responder (responder.approve.auto)";
@@ -64,6 +65,9 @@ public final class Approvals {
         this.listener = listener == null ? outcome -> { } : listener;
         this.clock = clock;
         this.rules = rules == null ? ApprovalRules.NONE : rules;
+        for (int i = 0; i < locks.length; i++) {
+            locks[i] = new ReentrantLock();
+        }
     }
 
     /** Whether any {@code responder.approve.auto} rule is set (the timer route exists only then). */
@@ -105,20 +109,22 @@ public final class Approvals {
             return answer(404, Approval.REFUSED, "no such event", null);
         }
         String key = eventId.trim().toLowerCase(Locale.ROOT);
-        ReentrantLock lock = locks.computeIfAbsent(key, k -> new ReentrantLock());
+        ReentrantLock lock = locks[Math.floorMod(key.hashCode(), locks.length)];
         lock.lock();
         try {
             return approveLocked(eventId.trim(), by);
-        } catch (RuntimeException e) {
-            // the fleet database failed (FleetStoreException): its message names no secret, but is not the user's
+        } catch (FleetStoreException e) {
+            // its message names no secret, but is for the log, not the user
             LOG.warn("approving {} for {} failed: {}", UntrustedText.forLog(eventId), UntrustedText.forLog(by),
                     UntrustedText.forLog(e.getMessage()));
-            return answer(500, Approval.FAILED, "the fleet database failed; try again", null);
+            return answer(500, Approval.FAILED, "the fleet database failed; try again (approving twice is harmless)",
+                    null);
+        } catch (RuntimeException e) {
+            LOG.warn("approving {} for {} failed", UntrustedText.forLog(eventId), UntrustedText.forLog(by), e);
+            return answer(500, Approval.FAILED, "the responder failed to approve it (its log says why); try again",
+                    null);
         } finally {
             lock.unlock();
-            if (!lock.hasQueuedThreads()) {
-                locks.remove(key, lock);
-            }
         }
     }
 

@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import scheduledevents.responder.fleet.FleetEvent;
+import scheduledevents.responder.fleet.FleetStoreException;
 import scheduledevents.settings.InvalidSettingException;
 import scheduledevents.settings.SettingsReader;
 import scheduledevents.testing.FakeArm;
@@ -208,7 +209,7 @@ class ApprovalsTest {
         @Override
         public Optional<FleetEvent> event(String eventId) {
             if (fail) {
-                throw new IllegalStateException("fleet database: reading failed: jdbc:postgresql://secret-host");
+                throw new FleetStoreException("fleet database: reading failed: jdbc:postgresql://secret-host", null);
             }
             return Optional.ofNullable(events.get(eventId.toLowerCase()));
         }
