@@ -24,7 +24,6 @@ import scheduledevents.delivery.DeliveredKeyStores;
 import scheduledevents.delivery.DeliveryPolicy;
 import scheduledevents.delivery.QueueHealthCheck;
 import scheduledevents.delivery.SinkQueues;
-import scheduledevents.delivery.StatusFilters;
 import scheduledevents.delivery.WakeUpScheduler;
 import scheduledevents.imds.DocumentProblems;
 import scheduledevents.imds.ImdsClient;
@@ -32,7 +31,6 @@ import scheduledevents.imds.ImdsHealthCheck;
 import scheduledevents.imds.ImdsPoller;
 import scheduledevents.imds.RequestBudget;
 import scheduledevents.imds.ScheduledEventsParser;
-import scheduledevents.notification.StatusFilter;
 import scheduledevents.observability.AgentMetrics;
 import scheduledevents.observability.ObserveServer;
 import scheduledevents.record.RecordKey;
@@ -41,9 +39,6 @@ import scheduledevents.respond.Approvals;
 import scheduledevents.respond.Approver;
 import scheduledevents.respond.HookRunner;
 import scheduledevents.respond.RespondStage;
-import scheduledevents.sink.eventgrid.EventEnvelopes;
-import scheduledevents.sink.eventgrid.EventGridComponent;
-import scheduledevents.sink.eventgrid.EventGridSettings;
 import scheduledevents.transitions.EventStateStore;
 import scheduledevents.transitions.TransitionDetector;
 
@@ -114,17 +109,8 @@ public class AgentConfiguration implements CamelConfiguration {
         stores.bindAll(registry);
         registry.bind("deliveredKeyStores", stores);
         registry.bind("deadLetters", new DeadLetters(settings.stateDir(), stores, policy, metrics, clock));
-        // mail and webhook sinks: their settings are checked only when agent.sinks names them
-        Notifications.bind(registry, key -> lookup(context, key), settings.sinks(), clock);
-        StatusFilters statusFilters = new StatusFilters();
-        for (String sink : List.of("mail", "webhook")) {
-            Optional.ofNullable(registry.lookupByNameAndType(sink + "StatusFilter", StatusFilter.class))
-                    .ifPresent(filter -> statusFilters.add(sink, filter::wanted));
-        }
-        registry.bind("statusFilters", statusFilters);
-        if (settings.sinks().contains(EventGridSettings.SINK)) {
-            bindEventGrid(context, settings, AgentSettings.readEventGrid(key -> lookup(context, key)));
-        }
+        // the sinks' own beans, for the sinks in agent.sinks only (their settings are checked only then)
+        new SinkBeans(context, key -> lookup(context, key), settings, clock).bind(queues, stores, policy);
         ImdsHealthCheck health = new ImdsHealthCheck(poller.status(), settings.healthDownAfter(), clock);
         health.setCamelContext(context);
         registry.bind("imdsHealthCheck", health);
@@ -149,28 +135,6 @@ public class AgentConfiguration implements CamelConfiguration {
                 // nothing more to do once started
             }
         });
-    }
-
-    /**
-     * Sink "eventgrid": the azure-eventgrid component, with the key set on the component so that it never appears in
-     * an endpoint URI, and the bean that makes events of records. Bound only when the sink is on: otherwise its
-     * routes are not created (their precondition) and nothing names them.
-     */
-    private static void bindEventGrid(CamelContext context, AgentSettings settings, EventGridSettings eventGrid) {
-        EventGridComponent component = new EventGridComponent();
-        component.setAccessKey(eventGrid.key());
-        // the endpoint's options, set once here so that routes/42 writes only the topic
-        component.setCredentialType(lookup(context, "agent.eventgrid.auth"));
-        component.setSchema(lookup(context, "agent.eventgrid.schema"));
-        component.setSasTokenValidity(eventGrid.sasValidity().toMillis());
-        component.setManagedIdentityClientId(eventGrid.managedIdentityClientId());
-        // started on the first message: nothing is set up (with a managed identity: the Azure SDK loaded) until
-        // there is something to publish
-        component.setLazyStartProducer(true);
-        context.addComponent("azure-eventgrid", component);
-        context.getRegistry().bind("eventGridSettings", eventGrid);
-        context.getRegistry().bind("eventEnvelopes", new EventEnvelopes(eventGrid.schema(),
-                eventGrid.eventType(), eventGrid.subject(), settings.vmName()));
     }
 
     /**

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.camel.Exchange;
+import scheduledevents.record.TransitionRecord;
 
 /**
  * The sink template's status filter (routes/40-sink-delivery.yaml, step {@code wanted-status}): a sink with a filter
@@ -14,7 +15,7 @@ import org.apache.camel.Exchange;
 public class StatusFilters {
     /** One sink's filter, over the record as queued. */
     public interface Filter {
-        boolean wanted(String recordJson) throws IOException;
+        boolean wanted(TransitionRecord record);
     }
 
     private final Map<String, Filter> filters = new HashMap<>();
@@ -27,6 +28,6 @@ public class StatusFilters {
     /** The filter step: the sink is the one whose route ({@code sink-<name>}) took the record. */
     public boolean wanted(Exchange exchange) throws IOException {
         Filter filter = filters.get(DeliveryPolicy.sinkOf(exchange));
-        return filter == null || filter.wanted(exchange.getIn().getBody(String.class));
+        return filter == null || filter.wanted(TransitionRecord.read(exchange.getIn().getBody(String.class)));
     }
 }

@@ -8,8 +8,9 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import scheduledevents.logging.UntrustedText;
+import scheduledevents.record.EventStatus;
+import scheduledevents.record.EventType;
 import scheduledevents.record.ScheduledEvent;
 import scheduledevents.record.ScheduledEventsDocument;
 
@@ -19,9 +20,6 @@ import scheduledevents.record.ScheduledEventsDocument;
  * wrong on its own is dropped or repaired, and the problem reported, so one bad entry does not hide the others.
  */
 public class ScheduledEventsParser {
-    static final Set<String> KNOWN_TYPES = Set.of("Freeze", "Reboot", "Redeploy", "Preempt", "Terminate");
-    static final Set<String> KNOWN_STATUSES = Set.of(ScheduledEvent.SCHEDULED, ScheduledEvent.STARTED);
-
     // Trailing bytes after the document mean it was cut or spliced: reject rather than guess
     private final ObjectMapper mapper = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
@@ -99,11 +97,11 @@ public class ScheduledEventsParser {
             problems.add("event " + shownId + " has no EventStatus; skipped");
             return null;
         }
-        if (!KNOWN_STATUSES.contains(status)) {
+        if (!EventStatus.of(status).fromImds()) {
             problems.add("event " + shownId + " has unknown EventStatus " + UntrustedText.forLog(status) + "; kept as is");
         }
         String type = text(entry, "EventType");
-        if (type == null || !KNOWN_TYPES.contains(type)) {
+        if (!EventType.of(type).known()) {
             problems.add("event " + shownId + " has unknown EventType " + UntrustedText.forLog(type) + "; kept as is");
         }
         String notBefore = text(entry, "NotBefore");

@@ -1,11 +1,11 @@
 package scheduledevents.notification;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import java.util.stream.Stream;
 import scheduledevents.logging.UntrustedText;
+import scheduledevents.record.EventStatus;
+import scheduledevents.record.TransitionRecord;
 import scheduledevents.settings.InvalidSettingException;
 import scheduledevents.settings.SettingsReader;
 
@@ -15,41 +15,45 @@ import scheduledevents.settings.SettingsReader;
  * the queue without a notification.
  */
 public final class StatusFilter {
-    static final List<String> KNOWN = List.of("Scheduled", "Started", "Completed", "Canceled");
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private final List<EventStatus> statuses;
 
-    private final List<String> statuses;
-
-    StatusFilter(List<String> statuses) {
+    StatusFilter(List<EventStatus> statuses) {
         this.statuses = List.copyOf(statuses);
     }
 
+    /** The statuses named in setting {@code key}, in any case; at least one. */
     public static StatusFilter read(SettingsReader s, String key) {
-        List<String> wanted = new ArrayList<>();
+        List<EventStatus> wanted = new ArrayList<>();
         for (String item : s.list(key)) {
-            String match = KNOWN.stream().filter(k -> k.equalsIgnoreCase(item)).findFirst()
-                    .orElseThrow(() -> new InvalidSettingException(key, "unknown status '" + UntrustedText.forLog(item)
-                            + "' (known: " + String.join(", ", KNOWN) + ")"));
-            wanted.add(match);
+            EventStatus status = EventStatus.ofAnyCase(item);
+            if (!status.known()) {
+                throw new InvalidSettingException(key, "unknown status '" + UntrustedText.forLog(item)
+                        + "' (known: " + String.join(", ", known()) + ")");
+            }
+            wanted.add(status);
         }
         if (wanted.isEmpty()) {
-            throw new InvalidSettingException(key, "must name at least one of " + String.join(", ", KNOWN));
+            throw new InvalidSettingException(key, "must name at least one of " + String.join(", ", known()));
         }
         return new StatusFilter(wanted);
     }
 
     /** Every status: for a sender whose caller has already chosen what to send (the responder's outbox). */
     public static StatusFilter all() {
-        return new StatusFilter(KNOWN);
+        return new StatusFilter(Stream.of(EventStatus.values()).filter(EventStatus::known).toList());
     }
 
+    /** The chosen statuses, spelled as records spell them. */
     public List<String> statuses() {
-        return statuses;
+        return statuses.stream().map(EventStatus::text).toList();
     }
 
-    /** The route's filter: true when the record's EventStatus is one of the chosen statuses. */
-    public boolean wanted(String recordJson) throws IOException {
-        String status = MAPPER.readTree(recordJson).path("EventStatus").asText("");
-        return statuses.stream().anyMatch(s -> s.toLowerCase(Locale.ROOT).equals(status.toLowerCase(Locale.ROOT)));
+    /** The route's filter: true when the record's EventStatus, in any case, is one of the chosen statuses. */
+    public boolean wanted(TransitionRecord record) {
+        return statuses.contains(EventStatus.ofAnyCase(record.eventStatus()));
+    }
+
+    private static List<String> known() {
+        return all().statuses();
     }
 }

@@ -9,13 +9,16 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
-import scheduledevents.record.RecordKey;
+import scheduledevents.record.EventStatus;
+import scheduledevents.record.EventType;
+import scheduledevents.record.TransitionRecord;
+import scheduledevents.record.VmIdentity;
 
 /**
  * What a notification says about one transition record, as plain values for a template: the event type explained,
@@ -35,85 +38,87 @@ public final class TransitionView {
     private static final int MAX_SUBJECT_CHARS = 200;
     private static final int MAX_RESOURCES_IN_SUBJECT = 3;
 
-    private static final Map<String, String> TYPES = Map.of(
-            "Freeze", "The VM will be paused for a few seconds (memory, disks and network connections are kept) "
-                    + "while its host is updated or it is live-migrated.",
-            "Reboot", "The VM will be restarted: memory is lost, disks are kept.",
-            "Redeploy", "The VM will be moved to another host and restarted: memory and the temporary disk are "
-                    + "lost, managed disks are kept.",
-            "Preempt", "This Spot VM is being evicted: it will be deallocated or deleted.",
-            "Terminate", "This scale-set instance is being deleted.");
-    private static final Map<String, String> STATUSES = Map.of(
-            "Scheduled", "Announced: it will not start before the time below (unless approved earlier).",
-            "Started", "In progress now.",
-            "Completed", "Over: the event is no longer listed by Azure.",
-            "Canceled", "Canceled: the event was withdrawn before it started.");
+    private static final Map<EventType, String> TYPES = new EnumMap<>(Map.of(
+            EventType.FREEZE, "The VM will be paused for a few seconds (memory, disks and network connections are "
+                    + "kept) while its host is updated or it is live-migrated.",
+            EventType.REBOOT, "The VM will be restarted: memory is lost, disks are kept.",
+            EventType.REDEPLOY, "The VM will be moved to another host and restarted: memory and the temporary disk "
+                    + "are lost, managed disks are kept.",
+            EventType.PREEMPT, "This Spot VM is being evicted: it will be deallocated or deleted.",
+            EventType.TERMINATE, "This scale-set instance is being deleted.",
+            EventType.OTHER, "An event type this agent does not know: see the Azure Scheduled Events documentation."));
+    private static final Map<EventStatus, String> STATUSES = new EnumMap<>(Map.of(
+            EventStatus.SCHEDULED, "Announced: it will not start before the time below (unless approved earlier).",
+            EventStatus.STARTED, "In progress now.",
+            EventStatus.COMPLETED, "Over: the event is no longer listed by Azure.",
+            EventStatus.CANCELED, "Canceled: the event was withdrawn before it started.",
+            EventStatus.OTHER, "A status this agent does not know."));
 
     private TransitionView() {
     }
 
     /** The view of one record (the JSON line a sink queue holds), with the time left counted from {@code clock}. */
     public static Map<String, Object> of(String recordJson, Clock clock, String portalUrl) throws IOException {
-        JsonNode record = MAPPER.readTree(recordJson);
-        if (record == null || !record.isObject()) {
+        JsonNode tree = MAPPER.readTree(recordJson);
+        if (tree == null || !tree.isObject()) {
             throw new IOException("record is not a JSON object");
         }
+        TransitionRecord record = TransitionRecord.from(tree);
         Map<String, Object> view = new LinkedHashMap<>();
-        String type = text(record, "EventType");
-        String status = text(record, "EventStatus");
-        view.put("eventId", text(record, "EventId"));
+        String type = text(record.eventType());
+        String status = text(record.eventStatus());
+        view.put("eventId", text(record.eventId()));
         view.put("eventType", type);
-        view.put("eventTypeExplained", TYPES.getOrDefault(type, "An event type this agent does not know: "
-                + "see the Azure Scheduled Events documentation."));
+        view.put("eventTypeExplained", TYPES.get(record.type()));
         view.put("eventStatus", status);
-        int occurrence = RecordKey.occurrenceOf(record);
-        view.put("eventStatusExplained", STATUSES.getOrDefault(status, "A status this agent does not know.")
+        int occurrence = record.occurrence();
+        view.put("eventStatusExplained", STATUSES.get(record.status())
                 + (occurrence > 1 ? " The event is back: it had been reported over (occurrence " + occurrence + ")."
                 : ""));
-        view.put("scheduled", "Scheduled".equals(status));
+        boolean scheduled = record.status() == EventStatus.SCHEDULED;
+        view.put("scheduled", scheduled);
         view.put("occurrence", occurrence);
         view.put("returned", occurrence > 1);
 
-        Instant notBefore = instant(text(record, "NotBeforeUtc"));
+        Instant notBefore = instant(text(record.notBeforeUtc()));
         Instant now = clock.instant();
-        view.put("notBeforeRaw", text(record, "NotBefore"));
+        view.put("notBeforeRaw", text(record.notBefore()));
         view.put("hasNotBefore", notBefore != null);
         view.put("notBeforeUtc", notBefore == null ? "" : WHEN.format(notBefore));
         view.put("timeLeft", notBefore == null ? "" : timeLeft(Duration.between(now, notBefore)));
 
-        JsonNode duration = record.get("DurationInSeconds");
-        view.put("impact", impact(duration));
-        String source = text(record, "EventSource");
+        view.put("impact", impact(record.durationInSeconds()));
+        String source = text(record.eventSource());
         view.put("eventSource", source.isEmpty() ? "not reported" : source);
-        view.put("description", text(record, "Description"));
-        List<String> resources = new ArrayList<>();
-        record.path("Resources").forEach(r -> resources.add(r.asText()));
+        view.put("description", text(record.description()));
+        List<String> resources = record.resources();
         view.put("resources", String.join(", ", resources));
 
-        JsonNode vm = record.path("Vm");
-        String vmName = text(vm, "Name");
-        String resourceId = text(vm, "ResourceId");
+        VmIdentity vm = record.vm();
+        String vmName = text(vm.name());
+        String resourceId = text(vm.resourceId());
         view.put("vmName", vmName.isEmpty() ? "unknown" : vmName);
         view.put("vmResourceId", resourceId);
-        view.put("vmId", text(vm, "VmId"));
-        view.put("vmLocation", text(vm, "Location"));
-        view.put("vmScaleSet", text(vm, "VmScaleSetName"));
+        view.put("vmId", text(vm.vmId()));
+        view.put("vmLocation", text(vm.location()));
+        view.put("vmScaleSet", text(vm.vmScaleSetName()));
         boolean linkable = RESOURCE_ID.matcher(resourceId).matches();
         view.put("portalLink", linkable ? portalUrl + "/#resource" + resourceId : "");
         view.put("hasPortalLink", linkable);
-        JsonNode affects = record.get("AffectsThisVm");
-        view.put("affectsThisVm", affects == null || affects.isNull() ? "unknown" : affects.asText());
-        view.put("observedAt", text(record, "ObservedAt"));
-        view.put("rawJson", MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(record));
+        Boolean affects = record.affectsThisVm();
+        view.put("affectsThisVm", affects == null ? "unknown" : affects.toString());
+        view.put("observedAt", text(record.observedAt()));
+        // the record as queued, fields the agent does not know included
+        view.put("rawJson", MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(tree));
         // < > & only occur inside strings in JSON, so escaping them keeps the same JSON and makes it inert in HTML
-        view.put("recordJson", MAPPER.writeValueAsString(record).replace("<", "\\u003c").replace(">", "\\u003e")
+        view.put("recordJson", MAPPER.writeValueAsString(tree).replace("<", "\\u003c").replace(">", "\\u003e")
                 .replace("&", "\\u0026"));
 
-        String target = subjectTarget(record, vmName, resources);
+        String target = subjectTarget(affects == null || affects, vmName, resources);
         // a returned event's notice must not read like a repeat of the first one: "[Scheduled again] ..."
         StringBuilder subject = new StringBuilder("[").append(status).append(occurrence > 1 ? " again" : "")
                 .append("] ").append(type).append(" of ").append(target);
-        if ("Scheduled".equals(status) && notBefore != null) {
+        if (scheduled && notBefore != null) {
             subject.append(' ').append(timeLeftPhrase(Duration.between(now, notBefore))).append(" (")
                     .append(SHORT_WHEN.format(notBefore)).append(')');
         }
@@ -122,10 +127,8 @@ public final class TransitionView {
         return view;
     }
 
-    /** This VM when the event names it, else the VMs the event names. */
-    private static String subjectTarget(JsonNode record, String vmName, List<String> resources) {
-        JsonNode affects = record.get("AffectsThisVm");
-        boolean thisVm = affects == null || affects.isNull() || affects.asBoolean();
+    /** This VM when the event names it (or nobody knows), else the VMs the event names. */
+    private static String subjectTarget(boolean thisVm, String vmName, List<String> resources) {
         if (thisVm && !vmName.isEmpty()) {
             return vmName;
         }
@@ -153,12 +156,8 @@ public final class TransitionView {
         return minutes / 60 + " h " + minutes % 60 + " min";
     }
 
-    private static String impact(JsonNode duration) {
-        if (duration == null || duration.isNull() || !duration.canConvertToInt()) {
-            return "unknown";
-        }
-        int seconds = duration.asInt();
-        if (seconds < 0) {
+    private static String impact(Integer seconds) {
+        if (seconds == null || seconds < 0) {
             return "unknown";
         }
         return seconds == 0 ? "none expected" : "about " + seconds + " s";
@@ -188,8 +187,7 @@ public final class TransitionView {
         }
     }
 
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        return value == null || value.isNull() ? "" : value.isValueNode() ? value.asText() : value.toString();
+    private static String text(String field) {
+        return field == null ? "" : field;
     }
 }

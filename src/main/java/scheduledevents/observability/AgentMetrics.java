@@ -12,17 +12,15 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Set;
 import java.util.function.Supplier;
+import scheduledevents.record.EventStatus;
+import scheduledevents.record.EventType;
 
 /**
  * The agent's own Prometheus metrics. Label values that come from the network (event types) are mapped onto a
  * fixed set, so a hostile or buggy document cannot create unbounded series; no label ever carries a secret.
  */
 public class AgentMetrics {
-    private static final Set<String> TYPES = Set.of("Freeze", "Reboot", "Redeploy", "Preempt", "Terminate");
-    private static final Set<String> STATUSES = Set.of("Scheduled", "Started", "Completed", "Canceled");
-
     private final MeterRegistry registry;
     private final Clock clock;
 
@@ -61,8 +59,8 @@ public class AgentMetrics {
     }
 
     public void transition(String type, String status) {
-        registry.counter("agent.transitions", "type", bounded(type, TYPES), "status", bounded(status, STATUSES))
-                .increment();
+        registry.counter("agent.transitions", "type", label(type, EventType.ofAnyCase(type).text()),
+                "status", label(status, EventStatus.ofAnyCase(status).text())).increment();
     }
 
     public void delivered(String sink) {
@@ -113,10 +111,8 @@ public class AgentMetrics {
         return counter == null ? 0 : counter.count();
     }
 
-    private static String bounded(String value, Set<String> known) {
-        if (value == null) {
-            return "unknown";
-        }
-        return known.stream().filter(k -> k.equalsIgnoreCase(value)).findFirst().orElse("other");
+    /** @param known the known type's or status's own spelling, null for text the agent does not know ("other") */
+    private static String label(String received, String known) {
+        return received == null ? "unknown" : known == null ? "other" : known;
     }
 }

@@ -1,7 +1,6 @@
 package scheduledevents.record;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +8,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * The idempotency key of a record: lower-case EventId and EventStatus, and the record's {@code Occurrence} when it is
@@ -19,11 +19,15 @@ import java.util.Locale;
  */
 public class RecordKey {
     private static final int MAX_KEY_CHARS = 200;
-    private final ObjectMapper mapper = new ObjectMapper();
 
     public String keyOf(String recordJson) throws IOException {
-        JsonNode record = mapper.readTree(recordJson);
-        return key(record.path("EventId").asText(), record.path("EventStatus").asText(), occurrenceOf(record));
+        return of(TransitionRecord.read(recordJson));
+    }
+
+    /** A record without EventId or EventStatus (not one the agent wrote) has an empty part in their place. */
+    public static String of(TransitionRecord record) {
+        return key(Objects.toString(record.eventId(), ""), Objects.toString(record.eventStatus(), ""),
+                record.occurrence());
     }
 
     public static String key(String eventId, String eventStatus) {

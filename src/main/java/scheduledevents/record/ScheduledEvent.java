@@ -23,13 +23,6 @@ public record ScheduledEvent(
         Integer durationInSeconds,
         Instant notBeforeUtc) {
 
-    public static final String SCHEDULED = "Scheduled";
-    public static final String STARTED = "Started";
-    /** Not an IMDS status: the agent's name for an event that disappeared after it started or after NotBefore. */
-    public static final String COMPLETED = "Completed";
-    /** Not an IMDS status: the agent's name for an event that disappeared while Scheduled, before NotBefore. */
-    public static final String CANCELED = "Canceled";
-
     public ScheduledEvent {
         resources = resources == null ? List.of() : List.copyOf(resources);
     }
@@ -43,12 +36,18 @@ public record ScheduledEvent(
         return vmName != null && resources.stream().anyMatch(vmName::equalsIgnoreCase);
     }
 
+    /** Statuses as received compare in any case: IMDS's own, and one it may add. */
     public boolean hasStatus(String status) {
         return status.equalsIgnoreCase(eventStatus);
     }
 
-    public ScheduledEvent withStatus(String status) {
-        return new ScheduledEvent(eventId, eventType, resourceType, resources, status, notBefore, description,
+    public boolean hasStatus(EventStatus status) {
+        return EventStatus.ofAnyCase(eventStatus) == status;
+    }
+
+    /** The same event in a status of the agent's own (Completed, Canceled). */
+    public ScheduledEvent withStatus(EventStatus status) {
+        return new ScheduledEvent(eventId, eventType, resourceType, resources, status.text(), notBefore, description,
                 eventSource, durationInSeconds, notBeforeUtc);
     }
 }

@@ -1,13 +1,11 @@
 package scheduledevents.respond;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Supplier;
 import org.apache.camel.Header;
 import org.slf4j.Logger;
@@ -16,6 +14,8 @@ import scheduledevents.imds.ImdsClient;
 import scheduledevents.imds.ImdsException;
 import scheduledevents.logging.UntrustedText;
 import scheduledevents.observability.AgentMetrics;
+import scheduledevents.record.EventStatus;
+import scheduledevents.record.TransitionRecord;
 
 /**
  * Approves a Scheduled event that concerns this VM when {@code agent.ack.policy} and {@code agent.ack.leader} allow
@@ -34,7 +34,6 @@ public class Approver {
     private final Supplier<String> vmName;
     private final AgentMetrics metrics;
     private final Clock clock;
-    private final ObjectMapper mapper = new ObjectMapper();
 
     public Approver(AckPolicy policy, AckLeader leader, ImdsClient imds, Approvals approvals,
                     Supplier<String> vmName, AgentMetrics metrics, Clock clock) {
@@ -50,22 +49,20 @@ public class Approver {
     /** @return true when the event was approved now */
     public boolean approveIfAllowed(String recordJson, @Header("AgentHooksSucceeded") Boolean hooksSucceeded)
             throws IOException, InterruptedException {
-        JsonNode record = mapper.readTree(recordJson);
-        String id = record.path("EventId").asText();
-        if (!"Scheduled".equals(record.path("EventStatus").asText()) || !record.path("AffectsThisVm").asBoolean()) {
+        TransitionRecord record = TransitionRecord.read(recordJson);
+        if (record.status() != EventStatus.SCHEDULED || !Boolean.TRUE.equals(record.affectsThisVm())) {
             return false;
         }
+        String id = Objects.toString(record.eventId(), "");
         String shownId = UntrustedText.forLog(id);
-        if (!policy.allows(record.path("EventSource").asText(), Boolean.TRUE.equals(hooksSucceeded))) {
+        if (!policy.allows(Objects.toString(record.eventSource(), ""), Boolean.TRUE.equals(hooksSucceeded))) {
             if (policy != AckPolicy.NEVER) {
                 LOG.info("Not approving event {}: agent.ack.policy={} does not allow it{}", shownId, policy,
                         policy == AckPolicy.AFTER_HOOKS ? " (a hook did not succeed)" : "");
             }
             return false;
         }
-        List<String> resources = new ArrayList<>();
-        record.path("Resources").forEach(r -> resources.add(r.asText()));
-        if (!leader.mayApprove(vmName.get(), resources)) {
+        if (!leader.mayApprove(vmName.get(), record.resources())) {
             LOG.info("Not approving event {}: agent.ack.leader=first and this VM is not first in its Resources",
                     shownId);
             return false;
@@ -98,8 +95,8 @@ public class Approver {
         }
     }
 
-    private static Instant notBefore(JsonNode record) {
-        JsonNode value = record.path("NotBeforeUtc");
-        return value.isTextual() && !value.asText().isEmpty() ? Instant.parse(value.asText()) : null;
+    private static Instant notBefore(TransitionRecord record) {
+        String value = record.notBeforeUtc();
+        return value != null && !value.isEmpty() ? Instant.parse(value) : null;
     }
 }

@@ -1,7 +1,5 @@
 package scheduledevents.respond;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,7 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scheduledevents.logging.UntrustedText;
 import scheduledevents.observability.AgentMetrics;
-import scheduledevents.record.RecordKey;
+import scheduledevents.record.EventType;
+import scheduledevents.record.TransitionRecord;
+import scheduledevents.record.VmIdentity;
 
 /**
  * Runs the operator's hooks for an event: executables in {@code agent.hooks.dir} named after the event type
@@ -39,8 +39,7 @@ public class HookRunner {
     // <name>[.completed][.<extension>]: the extension says nothing, the name says when the hook runs
     private static final Pattern HOOK_FILE = Pattern.compile("^([A-Za-z0-9_-]+)(\\.completed)?(\\.[A-Za-z0-9]+)?$",
             Pattern.CASE_INSENSITIVE);
-    private static final java.util.Set<String> HOOK_NAMES =
-            java.util.Set.of("freeze", "reboot", "redeploy", "preempt", "terminate", "all");
+    private static final String ALL = "all";
     // Linux refuses to start a program given one variable over 128 KiB (E2BIG), or all together over a quarter of the
     // stack limit (2 MiB by default, 128 KiB at least): 12 variables of at most 4 KiB each stay far below both
     static final int MAX_VARIABLE_BYTES = 4096;
@@ -51,7 +50,6 @@ public class HookRunner {
     private final Duration timeout;
     private final AgentMetrics metrics;
     private final Clock clock;
-    private final ObjectMapper mapper = new ObjectMapper();
 
     public HookRunner(Path dir, Duration timeout, AgentMetrics metrics, Clock clock) {
         this.dir = dir;
@@ -72,17 +70,21 @@ public class HookRunner {
             return files.filter(Files::isRegularFile).anyMatch(file -> {
                 Matcher m = HOOK_FILE.matcher(file.getFileName().toString());
                 return m.matches() && (Files.isExecutable(file)
-                        || HOOK_NAMES.contains(m.group(1).toLowerCase(Locale.ROOT)));
+                        || isHookName(m.group(1)));
             });
         }
     }
 
+    /** An event type's name, in any case, or {@code all}. */
+    private static boolean isHookName(String name) {
+        return EventType.ofAnyCase(name).known() || ALL.equalsIgnoreCase(name);
+    }
+
     /** @return true when every hook for this record exited 0, also when there was none */
     public boolean run(String recordJson) throws IOException {
-        JsonNode record = mapper.readTree(recordJson);
-        String stage = RespondStage.stageOf(record.path("EventStatus").asText());
-        String type = record.path("EventType").asText();
-        List<Path> hooks = hooksFor(type, stage);
+        TransitionRecord record = TransitionRecord.read(recordJson);
+        // a record without EventType (IMDS left it out) reads "null", as earlier releases passed it on
+        List<Path> hooks = hooksFor(String.valueOf(record.eventType()), RespondStage.stageOf(record));
         boolean allSucceeded = true;
         for (Path hook : hooks) {
             allSucceeded &= runOne(hook, record, recordJson);
@@ -105,7 +107,7 @@ public class HookRunner {
                 String name = m.group(1);
                 if (name.equalsIgnoreCase(type)) {
                     found.add(0, file); // the type's own hook before the catch-all
-                } else if (name.equalsIgnoreCase("all")) {
+                } else if (name.equalsIgnoreCase(ALL)) {
                     found.add(file);
                 }
             }
@@ -113,9 +115,9 @@ public class HookRunner {
         return found;
     }
 
-    private boolean runOne(Path hook, JsonNode record, String recordJson) {
+    private boolean runOne(Path hook, TransitionRecord record, String recordJson) {
         String name = hook.getFileName().toString();
-        String eventId = UntrustedText.forLog(record.path("EventId").asText());
+        String eventId = UntrustedText.forLog(String.valueOf(record.eventId()));
         if (!Files.isExecutable(hook)) {
             LOG.error("Hook {} for event {} is not executable: chmod +x {}", name, eventId, hook.toAbsolutePath());
             metrics.hook(name, "not-executable");
@@ -165,9 +167,9 @@ public class HookRunner {
     }
 
     /** The configured timeout, but never past NotBefore: a backup still running at the reboot is no backup. */
-    Duration limitFor(JsonNode record) {
-        String notBefore = record.path("NotBeforeUtc").asText("");
-        if (notBefore.isEmpty() || record.path("NotBeforeUtc").isNull()) {
+    Duration limitFor(TransitionRecord record) {
+        String notBefore = record.notBeforeUtc();
+        if (notBefore == null || notBefore.isEmpty()) {
             return timeout;
         }
         Duration left = Duration.between(clock.instant(), Instant.parse(notBefore)).minus(MARGIN_BEFORE_START);
@@ -175,27 +177,28 @@ public class HookRunner {
         return capped.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : capped;
     }
 
-    private static void environment(Map<String, String> env, JsonNode record) {
+    private static void environment(Map<String, String> env, TransitionRecord record) {
         // The agent's own settings may hold secrets (keys, passwords): a hook does not need them
         env.keySet().removeIf(k -> k.startsWith("AGENT_"));
-        put(env, "EVENT_ID", record.path("EventId").asText());
-        put(env, "EVENT_TYPE", record.path("EventType").asText());
-        put(env, "EVENT_STATUS", record.path("EventStatus").asText());
-        put(env, "EVENT_OCCURRENCE", String.valueOf(RecordKey.occurrenceOf(record)));
-        put(env, "EVENT_NOT_BEFORE", record.path("NotBeforeUtc").isNull() ? "" : record.path("NotBeforeUtc").asText());
-        put(env, "EVENT_NOTICE_SECONDS", record.path("NoticeSeconds").isNull() ? ""
-                : record.path("NoticeSeconds").asText());
-        put(env, "EVENT_DURATION_SECONDS", record.path("DurationInSeconds").isNull() ? ""
-                : record.path("DurationInSeconds").asText());
-        put(env, "EVENT_SOURCE", record.path("EventSource").asText(""));
-        put(env, "EVENT_DESCRIPTION", record.path("Description").asText(""));
-        List<String> resources = new ArrayList<>();
-        record.path("Resources").forEach(r -> resources.add(r.asText()));
-        put(env, "EVENT_RESOURCES", String.join(",", resources));
-        JsonNode vm = record.path("Vm");
-        put(env, "VM_NAME", vm.path("Name").asText(""));
-        put(env, "VM_RESOURCE_ID", vm.path("ResourceId").asText(""));
-        put(env, "VM_ID", vm.path("VmId").asText(""));
+        // the three names as earlier releases passed them: a null one reads "null", every other field ""
+        put(env, "EVENT_ID", String.valueOf(record.eventId()));
+        put(env, "EVENT_TYPE", String.valueOf(record.eventType()));
+        put(env, "EVENT_STATUS", String.valueOf(record.eventStatus()));
+        put(env, "EVENT_OCCURRENCE", String.valueOf(record.occurrence()));
+        put(env, "EVENT_NOT_BEFORE", text(record.notBeforeUtc()));
+        put(env, "EVENT_NOTICE_SECONDS", text(record.noticeSeconds()));
+        put(env, "EVENT_DURATION_SECONDS", text(record.durationInSeconds()));
+        put(env, "EVENT_SOURCE", text(record.eventSource()));
+        put(env, "EVENT_DESCRIPTION", text(record.description()));
+        put(env, "EVENT_RESOURCES", String.join(",", record.resources()));
+        VmIdentity vm = record.vm();
+        put(env, "VM_NAME", text(vm.name()));
+        put(env, "VM_RESOURCE_ID", text(vm.resourceId()));
+        put(env, "VM_ID", text(vm.vmId()));
+    }
+
+    private static String text(Object value) {
+        return value == null ? "" : value.toString();
     }
 
     /**

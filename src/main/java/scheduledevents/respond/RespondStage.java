@@ -1,9 +1,9 @@
 package scheduledevents.respond;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.util.Objects;
 import scheduledevents.record.RecordKey;
+import scheduledevents.record.TransitionRecord;
 
 /**
  * Which respond stage a record belongs to. Hooks run once per event before it (when first seen Scheduled, or
@@ -16,24 +16,22 @@ public class RespondStage {
     static final String BEFORE = "before";
     static final String AFTER = "after";
 
-    private final ObjectMapper mapper = new ObjectMapper();
-
     /** Only events whose Resources name this VM are hooked or approved. */
     public boolean concernsThisVm(String recordJson) throws IOException {
-        return mapper.readTree(recordJson).path("AffectsThisVm").asBoolean(false);
+        return Boolean.TRUE.equals(TransitionRecord.read(recordJson).affectsThisVm());
     }
 
     public String keyOf(String recordJson) throws IOException {
-        JsonNode record = mapper.readTree(recordJson);
-        return RecordKey.key(record.path("EventId").asText(), stageOf(record.path("EventStatus").asText()),
-                RecordKey.occurrenceOf(record));
+        TransitionRecord record = TransitionRecord.read(recordJson);
+        return RecordKey.key(Objects.toString(record.eventId(), ""), stageOf(record), record.occurrence());
     }
 
-    static String stageOf(String status) {
-        return switch (status) {
-            case "Scheduled", "Started" -> BEFORE;
-            case "Completed" -> AFTER;
-            default -> status;
+    /** {@link #BEFORE}, {@link #AFTER}, or the status itself: Canceled, or one IMDS may add, runs no hooks. */
+    static String stageOf(TransitionRecord record) {
+        return switch (record.status()) {
+            case SCHEDULED, STARTED -> BEFORE;
+            case COMPLETED -> AFTER;
+            default -> Objects.toString(record.eventStatus(), "");
         };
     }
 }

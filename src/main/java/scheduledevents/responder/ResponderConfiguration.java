@@ -1,6 +1,7 @@
 package scheduledevents.responder;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -13,6 +14,7 @@ import scheduledevents.responder.approve.ApprovalStore;
 import scheduledevents.responder.approve.Approvals;
 import scheduledevents.responder.approve.ArmApprover;
 import scheduledevents.responder.fleet.FleetEvent;
+import scheduledevents.responder.fleet.FleetQuery;
 import scheduledevents.responder.page.FleetPage;
 
 /**
@@ -48,6 +50,8 @@ public class ResponderConfiguration implements CamelConfiguration {
         // the timer reads the value as checked (a plain number of milliseconds), not the raw text
         context.getPropertiesComponent().addOverrideProperty("responder.notify.interval",
                 String.valueOf(settings.outboxInterval().toMillis()));
+        context.getPropertiesComponent().addOverrideProperty("responder.approve.auto-interval",
+                String.valueOf(settings.approvalRules().autoInterval().toMillis()));
 
         Registry registry = context.getRegistry();
         registry.bind("responderSettings", settings);
@@ -66,7 +70,8 @@ public class ResponderConfiguration implements CamelConfiguration {
         registry.bind("eventsApi", new EventsApi(parts.fleet()::events, parts.fleet()::event));
         registry.bind("observeSteps", new ObserveSteps(parts.fleet(), metrics));
         registry.bind("approvals", new Approvals(approvalStore(parts.fleet()),
-                new ArmApprover(settings.arm(), parts.tokens(settings.arm())), metrics, clock));
+                new ArmApprover(settings.arm(), parts.tokens(settings.arm())), metrics, clock,
+                settings.approvalRules()));
     }
 
     private static ApprovalStore approvalStore(Fleet fleet) {
@@ -74,6 +79,11 @@ public class ResponderConfiguration implements CamelConfiguration {
             @Override
             public Optional<FleetEvent> event(String eventId) {
                 return fleet.event(eventId);
+            }
+
+            @Override
+            public List<FleetEvent> scheduled() {
+                return fleet.events(new FleetQuery("Scheduled", null, null, null, EventsApi.MAX_LIMIT));
             }
 
             @Override

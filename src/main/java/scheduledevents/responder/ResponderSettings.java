@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Function;
+import scheduledevents.responder.approve.ApprovalRules;
 import scheduledevents.responder.approve.ArmSettings;
 import scheduledevents.responder.notify.NotifySettings;
 import scheduledevents.responder.page.PageSettings;
@@ -32,7 +33,8 @@ public record ResponderSettings(
         Duration outboxInterval,
         NotifySettings notifications,
         PageSettings page,
-        ArmSettings arm) {
+        ArmSettings arm,
+        ApprovalRules approvalRules) {
 
     /** Secrets are left out, so that a record printed by mistake never shows one. */
     @Override
@@ -63,7 +65,7 @@ public record ResponderSettings(
         NotifySettings notifications = NotifySettings.read(reader);
         return new ResponderSettings(host, port, maxBodySize, deliverySecret, apiToken, dataDir, url, user,
                 password, notifications.interval(), notifications, PageSettings.read(reader),
-                ArmSettings.read(reader));
+                ArmSettings.read(reader), ApprovalRules.read(reader));
     }
 
     /**

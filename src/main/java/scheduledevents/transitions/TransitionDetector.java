@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import scheduledevents.logging.OnceLog;
 import scheduledevents.logging.UntrustedText;
 import scheduledevents.observability.AgentMetrics;
+import scheduledevents.record.EventStatus;
 import scheduledevents.record.Occurrence;
 import scheduledevents.record.ScheduledEvent;
 import scheduledevents.record.ScheduledEventsDocument;
@@ -150,9 +151,9 @@ public class TransitionDetector {
                 }
                 continue;
             }
-            String end = endOf(gone, now);
+            EventStatus end = endOf(gone, now);
             int missedIn = missing.getOrDefault(key, 0) + 1;
-            if (ScheduledEvent.CANCELED.equals(end) && missedIn < canceledAfter) {
+            if (end == EventStatus.CANCELED && missedIn < canceledAfter) {
                 next.put(key, gone); // maybe a passing empty document: look again at the next one
                 nextMissing.put(key, missedIn);
                 continue;
@@ -225,10 +226,10 @@ public class TransitionDetector {
         unsaved = true;
     }
 
-    static String endOf(ScheduledEvent gone, Instant now) {
-        boolean started = gone.hasStatus(ScheduledEvent.STARTED);
+    static EventStatus endOf(ScheduledEvent gone, Instant now) {
+        boolean started = gone.hasStatus(EventStatus.STARTED);
         boolean due = gone.notBeforeUtc() != null && !now.isBefore(gone.notBeforeUtc());
-        return started || due ? ScheduledEvent.COMPLETED : ScheduledEvent.CANCELED;
+        return started || due ? EventStatus.COMPLETED : EventStatus.CANCELED;
     }
 
     private void emit(List<TransitionRecord> records, ScheduledEvent event, Occurrence occurrence,

@@ -42,10 +42,17 @@ class ResponderApproveIT {
     private TestResponder responder;
 
     @BeforeEach
-    void start() {
+    void startArm() {
         arm = FakeArm.start();
+    }
+
+    /** The responder with FakeArm as its identity endpoint and ARM, and these settings (key, value pairs). */
+    private void start(String... settings) {
         TestResponder.Builder builder = TestResponder.jar(dir);
         arm.env().forEach(builder::env);
+        for (int i = 0; i + 1 < settings.length; i += 2) {
+            builder.setting(settings[i], settings[i + 1]);
+        }
         responder = builder.start();
     }
 
@@ -109,6 +116,7 @@ class ResponderApproveIT {
 
     @Test
     void approvingCallsArmWithTheManagedIdentitysTokenOnEachVmAndASecondApprovalIsHarmless() throws Exception {
+        start();
         String id = "7C1E2B9A-0D4F-4E8B-A2C5-91F3D6E8B0A1";
         report(id, "Scheduled", "vm-01", "vm-02");
 
@@ -155,6 +163,7 @@ class ResponderApproveIT {
 
     @Test
     void startedCompletedAndCanceledEventsAreRefusedWithoutAskingAzure() throws Exception {
+        start();
         report("E-STARTED", "Scheduled", "vm-01");
         report("E-STARTED", "Started", "vm-01");
         report("E-DONE", "Scheduled", "vm-02");
@@ -179,6 +188,7 @@ class ResponderApproveIT {
 
     @Test
     void azuresRefusalsAreSaidInWordsAndRecordedWithWho() throws Exception {
+        start();
         report("E-403", "Scheduled", "vm-403");
         report("E-404", "Scheduled", "vm-404");
         report("E-409", "Scheduled", "vm-409");
@@ -214,6 +224,7 @@ class ResponderApproveIT {
 
     @Test
     void withoutAManagedIdentityTokenNothingIsSentToAzureAndTheOperatorIsTold() throws Exception {
+        start();
         report("E-NOTOKEN", "Scheduled", "vm-01");
         arm.identityAnswers(400);
 
@@ -226,5 +237,28 @@ class ResponderApproveIT {
         assertFalse(answer.path("Message").asText().contains("\n"));
         assertEquals(List.of(), arm.acknowledges());
         assertEquals("failed", responder.event("E-NOTOKEN").path("Approval").path("Outcome").asText());
+    }
+
+    @Test
+    void approvalRulesApproveAUsersRebootByThemselvesAndRefuseAPlatformFreeze() throws Exception {
+        start("responder.approve.auto", "Reboot", "responder.approve.never", "Freeze/Platform",
+                "responder.approve.auto-interval", "500");
+        report("E-AUTO", "Scheduled", "vm-01");
+
+        responder.await("the responder approved the Reboot by its rule", () ->
+                "approved".equals(responder.event("E-AUTO").path("Approval").path("Outcome").asText()));
+        assertEquals("responder (responder.approve.auto)",
+                responder.event("E-AUTO").path("Approval").path("By").asText());
+        assertEquals(List.of(ackPath("vm-01", "E-AUTO")),
+                arm.acknowledges().stream().map(FakeArm.Request::path).toList());
+
+        FleetDeliveries.Event freeze = new FleetDeliveries.Event("E-FREEZE", "Freeze", List.of("vm-02"), NOT_BEFORE);
+        assertEquals(200, responder.deliver(FleetDeliveries.batch(FleetDeliveries.agentEvent(freeze, "vm-02",
+                "Scheduled", Instant.parse("2026-12-01T10:00:00Z")))).statusCode());
+        HttpResponse<String> refused = approveWithToken("E-FREEZE");
+        assertEquals(409, refused.statusCode(), refused.body());
+        assertTrue(JSON.readTree(refused.body()).path("Message").asText().contains("Freeze/Platform events are"
+                + " never approved from here"), refused.body());
+        assertEquals(1, arm.acknowledges().size(), "the Freeze never reached Azure");
     }
 }

@@ -20,6 +20,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import scheduledevents.observability.AgentMetrics;
+import scheduledevents.record.TransitionRecord;
 
 class HookRunnerTest {
     private static final Instant NOW = Instant.parse("2026-11-25T16:00:00Z");
@@ -74,10 +75,14 @@ class HookRunnerTest {
     @Test
     void theTimeoutEndsBeforeNotBeforeAndIsTheSettingWhenThereIsNone() throws IOException {
         HookRunner runner = runner(Duration.ofMinutes(5));
-        assertEquals(Duration.ofSeconds(29), runner.limitFor(json.readTree("{\"NotBeforeUtc\":\"2026-11-25T16:00:30Z\"}")));
-        assertEquals(Duration.ofMinutes(5), runner.limitFor(json.readTree("{\"NotBeforeUtc\":\"2026-11-25T17:00:00Z\"}")));
-        assertEquals(Duration.ofMinutes(5), runner.limitFor(json.readTree("{\"NotBeforeUtc\":null}")));
-        assertEquals(Duration.ofSeconds(1), runner.limitFor(json.readTree("{\"NotBeforeUtc\":\"2026-11-25T15:00:00Z\"}")));
+        assertEquals(Duration.ofSeconds(29), runner.limitFor(notBefore("\"2026-11-25T16:00:30Z\"")));
+        assertEquals(Duration.ofMinutes(5), runner.limitFor(notBefore("\"2026-11-25T17:00:00Z\"")));
+        assertEquals(Duration.ofMinutes(5), runner.limitFor(notBefore("null")));
+        assertEquals(Duration.ofSeconds(1), runner.limitFor(notBefore("\"2026-11-25T15:00:00Z\"")));
+    }
+
+    private static TransitionRecord notBefore(String json) throws IOException {
+        return TransitionRecord.read("{\"NotBeforeUtc\":" + json + "}");
     }
 
     @Test

@@ -78,7 +78,7 @@ class SettingsSourcesTest {
                 "agent.eventgrid.auth", "bogus", "agent.eventgrid.batch.max-events", "many"))) {
             assertNull(context.getRegistry().lookupByName("mailSender"));
             assertNull(context.getRegistry().lookupByName("webhookSender"));
-            assertNull(context.getRegistry().lookupByName("eventEnvelopes"));
+            assertNull(context.getRegistry().lookupByName("eventGridSink"));
         }
     }
 

@@ -25,6 +25,7 @@ import scheduledevents.SettableClock;
 import scheduledevents.imds.MalformedDocumentException;
 import scheduledevents.imds.ScheduledEventsParser;
 import scheduledevents.observability.AgentMetrics;
+import scheduledevents.record.EventStatus;
 import scheduledevents.record.Occurrence;
 import scheduledevents.record.ScheduledEvent;
 import scheduledevents.record.ScheduledEventsDocument;
@@ -511,7 +512,7 @@ class TransitionDetectorTest {
     void endOfTreatsStartedAsCompletedWhateverTheTime() {
         ScheduledEvent started = new ScheduledEvent("x", "Freeze", null, List.of(), "started", "", null, null, null,
                 null);
-        assertEquals("Completed", TransitionDetector.endOf(started, clock.instant()));
+        assertEquals(EventStatus.COMPLETED, TransitionDetector.endOf(started, clock.instant()));
     }
 
     // ---- an event that comes back (issue 11, item 6) ----

@@ -9,13 +9,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scheduledevents.logging.UntrustedText;
 import scheduledevents.responder.fleet.FleetEvent.Approval;
 import scheduledevents.responder.fleet.FleetEvent;
+import scheduledevents.responder.fleet.FleetStoreException;
 
 /**
  * {@code POST /api/events/{eventId}/approve} (bean {@code approvals}, responder/routes/25-approve.yaml): approves a
@@ -28,6 +28,10 @@ import scheduledevents.responder.fleet.FleetEvent;
  * <li>502 failed: the token or Azure failed, in words per target; 500 when the fleet database fails.</li>
  * </ul>
  * One approval at a time per event in this process, so a double click makes one set of calls to Azure.
+ *
+ * <p>Rules ({@link ApprovalRules}): an event a {@code responder.approve.never} rule matches is refused (409); one a
+ * {@code responder.approve.auto} rule matches is approved by the responder itself ({@link #approveByRule}, from a
+ * timer route), once per occurrence: a failure is recorded and left to an operator, not retried.
  */
 public final class Approvals {
     private static final Logger LOG = LoggerFactory.getLogger(Approvals.class);
@@ -44,13 +48,55 @@ public final class Approvals {
     private final ArmApprover arm;
     private final Listener listener;
     private final Clock clock;
-    private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+    private final ApprovalRules rules;
+    /** Striped: one event's approvals take one lock, and no map grows with the EventIds asked for. */
+    private final ReentrantLock[] locks = new ReentrantLock[64];
+
+    /** The user the responder's own approvals are recorded under. */
+    public static final String RULE_USER = "responder (responder.approve.auto)";
 
     public Approvals(ApprovalStore store, ArmApprover arm, Listener listener, Clock clock) {
+        this(store, arm, listener, clock, ApprovalRules.NONE);
+    }
+
+    public Approvals(ApprovalStore store, ArmApprover arm, Listener listener, Clock clock, ApprovalRules rules) {
         this.store = store;
         this.arm = arm;
         this.listener = listener == null ? outcome -> { } : listener;
         this.clock = clock;
+        this.rules = rules == null ? ApprovalRules.NONE : rules;
+        for (int i = 0; i < locks.length; i++) {
+            locks[i] = new ReentrantLock();
+        }
+    }
+
+    /** Whether any {@code responder.approve.auto} rule is set (the timer route exists only then). */
+    public boolean autoEnabled() {
+        return !rules.auto().isEmpty();
+    }
+
+    /**
+     * Approves every Scheduled event an auto rule matches that nobody tried to approve in its current occurrence.
+     *
+     * @return how many it tried
+     */
+    public int approveByRule() {
+        int tried = 0;
+        List<FleetEvent> scheduled;
+        try {
+            scheduled = store.scheduled();
+        } catch (RuntimeException e) {
+            // the database is down: the next round looks again
+            LOG.warn("approval rules: the fleet database failed: {}", UntrustedText.forLog(e.getMessage()));
+            return 0;
+        }
+        for (FleetEvent event : scheduled) {
+            if (event.approval() == null && rules.approvesItself(event)) {
+                approve(event.eventId(), RULE_USER);
+                tried++;
+            }
+        }
+        return tried;
     }
 
     /**
@@ -63,20 +109,22 @@ public final class Approvals {
             return answer(404, Approval.REFUSED, "no such event", null);
         }
         String key = eventId.trim().toLowerCase(Locale.ROOT);
-        ReentrantLock lock = locks.computeIfAbsent(key, k -> new ReentrantLock());
+        ReentrantLock lock = locks[Math.floorMod(key.hashCode(), locks.length)];
         lock.lock();
         try {
             return approveLocked(eventId.trim(), by);
-        } catch (RuntimeException e) {
-            // the fleet database failed (FleetStoreException): its message names no secret, but is not the user's
+        } catch (FleetStoreException e) {
+            // its message names no secret, but is for the log, not the user
             LOG.warn("approving {} for {} failed: {}", UntrustedText.forLog(eventId), UntrustedText.forLog(by),
                     UntrustedText.forLog(e.getMessage()));
-            return answer(500, Approval.FAILED, "the fleet database failed; try again", null);
+            return answer(500, Approval.FAILED, "the fleet database failed; try again (approving twice is harmless)",
+                    null);
+        } catch (RuntimeException e) {
+            LOG.warn("approving {} for {} failed", UntrustedText.forLog(eventId), UntrustedText.forLog(by), e);
+            return answer(500, Approval.FAILED, "the responder failed to approve it (its log says why); try again",
+                    null);
         } finally {
             lock.unlock();
-            if (!lock.hasQueuedThreads()) {
-                locks.remove(key, lock);
-            }
         }
     }
 
@@ -95,6 +143,16 @@ public final class Approvals {
         if (!"Scheduled".equals(status)) {
             String message = "not approved: the event is " + status + " (" + statusWords(status) + ")";
             return record(event, by, Approval.REFUSED, message, 409);
+        }
+        ApprovalRules.Rule forbidding = rules.forbidding(event);
+        if (forbidding != null) {
+            return record(event, by, Approval.REFUSED, "not approved: the responder's rules say " + forbidding
+                    + " events are never approved from here (responder.approve.never); Azure starts it at NotBefore"
+                    + " or when a VM approves it", 409);
+        }
+        if (by.equals(RULE_USER) && event.approval() != null) {
+            // someone tried since the rule looked: theirs stands, no second attempt by the rule
+            return answer(200, event.approval().outcome(), "already tried by " + event.approval().by(), event);
         }
 
         ArmTarget.Targets targets = ArmTarget.of(event.vms());

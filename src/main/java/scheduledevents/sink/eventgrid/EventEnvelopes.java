@@ -12,9 +12,11 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.UUID;
 import scheduledevents.delivery.PermanentDeliveryException;
-import scheduledevents.record.RecordKey;
+import scheduledevents.record.TransitionRecord;
+import scheduledevents.record.VmIdentity;
 
 /**
  * Makes the Event Grid event for one transition record: {@code data} is the record as queued; {@code subject} is
@@ -55,11 +57,12 @@ public class EventEnvelopes {
 
     /** The event for one record, as it goes on the wire in this schema. */
     public WireEvent toEvent(String recordJson) {
-        JsonNode record = parse(recordJson);
+        JsonNode data = parse(recordJson);
+        TransitionRecord record = TransitionRecord.from(data);
         String id = eventId(record, vmName);
         OffsetDateTime time = observedAt(record);
-        String resourceId = text(record.path("Vm"), "ResourceId");
-        String name = firstNonNull(text(record.path("Vm"), "Name"), vmName);
+        String resourceId = text(record.vm().resourceId());
+        String name = firstNonNull(text(record.vm().name()), vmName);
         ObjectNode event = mapper.createObjectNode();
         if (schema == EventSchema.EVENT_GRID) {
             // the members and their order as the SDK's EventGridEvent has them on the wire
@@ -67,7 +70,7 @@ public class EventEnvelopes {
             event.put("subject", firstNonNull(subject, resourceId, name, "unknown-vm"));
             event.put("eventType", eventType);
             event.put("eventTime", time.toString());
-            event.set("data", record);
+            event.set("data", data);
             event.put("dataVersion", DATA_VERSION);
             return new WireEvent(schema, event);
         }
@@ -76,7 +79,7 @@ public class EventEnvelopes {
         // the members and their order as the SDK writes a CloudEvent with JSON data
         event.put("id", id);
         event.put("source", source);
-        event.set("data", record);
+        event.set("data", data);
         event.put("type", eventType);
         event.put("time", time.toString());
         event.put("specversion", "1.0");
@@ -94,12 +97,13 @@ public class EventEnvelopes {
      * Version 5 UUID of (this VM, lower-case EventId, EventStatus, and the Occurrence when it is 2 or more): a returned
      * event's records get ids of their own, and a first occurrence keeps the id earlier releases gave it.
      */
-    static String eventId(JsonNode record, String fallbackVmName) {
-        JsonNode vm = record.path("Vm");
-        String who = firstNonNull(text(vm, "VmId"), text(vm, "ResourceId"), text(vm, "Name"), fallbackVmName, "");
-        int occurrence = RecordKey.occurrenceOf(record);
-        String name = who.toLowerCase(Locale.ROOT) + "\n" + record.path("EventId").asText("").toLowerCase(Locale.ROOT)
-                + "\n" + record.path("EventStatus").asText("") + (occurrence > 1 ? "\n" + occurrence : "");
+    static String eventId(TransitionRecord record, String fallbackVmName) {
+        VmIdentity vm = record.vm();
+        String who = firstNonNull(text(vm.vmId()), text(vm.resourceId()), text(vm.name()), fallbackVmName, "");
+        int occurrence = record.occurrence();
+        String name = who.toLowerCase(Locale.ROOT) + "\n"
+                + Objects.toString(record.eventId(), "").toLowerCase(Locale.ROOT) + "\n"
+                + Objects.toString(record.eventStatus(), "") + (occurrence > 1 ? "\n" + occurrence : "");
         return nameUuidV5(ID_NAMESPACE, name).toString();
     }
 
@@ -132,8 +136,8 @@ public class EventEnvelopes {
         }
     }
 
-    private static OffsetDateTime observedAt(JsonNode record) {
-        String text = text(record, "ObservedAt");
+    private static OffsetDateTime observedAt(TransitionRecord record) {
+        String text = text(record.observedAt());
         if (text != null) {
             try {
                 return OffsetDateTime.parse(text);
@@ -144,9 +148,9 @@ public class EventEnvelopes {
         return OffsetDateTime.now(ZoneOffset.UTC);
     }
 
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        return value == null || !value.isTextual() || value.asText().isBlank() ? null : value.asText();
+    /** A field's text, or null when it has none worth using. */
+    private static String text(String value) {
+        return value == null || value.isBlank() ? null : value;
     }
 
     private static String firstNonNull(String... values) {

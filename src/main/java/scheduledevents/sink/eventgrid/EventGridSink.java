@@ -9,12 +9,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import org.apache.camel.Exchange;
-import org.apache.camel.spi.Registry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import scheduledevents.delivery.DeliveredKeyStores;
 import scheduledevents.delivery.DeliveredKeys;
 import scheduledevents.delivery.DeliveryPolicy;
 import scheduledevents.record.RecordKey;
@@ -30,46 +29,31 @@ import scheduledevents.record.RecordKey;
 public class EventGridSink {
     private static final Logger LOG = LoggerFactory.getLogger(EventGridSink.class);
     static final String BATCH_PROPERTY = "scheduledEventsEventGridBatch";
-    static final String DELIVERED_KEYS_BEAN = DeliveredKeyStores.beanName("eventgrid");
-    static final String ENVELOPES_BEAN = "eventEnvelopes";
 
     private final Path queueDir;
     private final int maxEvents;
     private final long maxBytes;
+    private final DeliveredKeys deliveredKeys;
+    private final EventEnvelopes envelopes;
+    private final DeliveryPolicy deliveryPolicy;
     private final RecordKey keys = new RecordKey();
-    private DeliveredKeys deliveredKeys;
-    private EventEnvelopes envelopes;
-    private DeliveryPolicy deliveryPolicy;
-
-    public EventGridSink(String queueDir, int maxEvents, long maxBytes) {
-        this.queueDir = Path.of(queueDir);
-        this.maxEvents = maxEvents;
-        this.maxBytes = maxBytes;
-    }
 
     /**
-     * @param deliveredKeys the route's idempotent repository
-     * @param envelopes  makes the events
-     * @param deliveryPolicy counts deliveries; may be null
+     * @param queueDir       the sink's queue folder, where the records after the first wait
+     * @param maxEvents      agent.eventgrid.batch.max-events
+     * @param maxBytes       agent.eventgrid.batch.max-bytes
+     * @param deliveredKeys  the key store of the sink's route (delivered-eventgrid): the batch's other keys go there
+     * @param envelopes      makes the events
+     * @param deliveryPolicy counts deliveries
      */
-    private void wire(DeliveredKeys deliveredKeys, EventEnvelopes envelopes, DeliveryPolicy deliveryPolicy) {
-        this.deliveredKeys = deliveredKeys;
-        this.envelopes = envelopes;
-        this.deliveryPolicy = deliveryPolicy;
-    }
-
-    /** Beans of the agent and of the route file exist in either order; look them up once, on first use. */
-    private void wire(Exchange exchange) {
-        if (envelopes == null) {
-            Registry registry = exchange.getContext().getRegistry();
-            wire(registry.lookupByNameAndType(DELIVERED_KEYS_BEAN, DeliveredKeys.class),
-                    registry.lookupByNameAndType(ENVELOPES_BEAN, EventEnvelopes.class),
-                    registry.lookupByNameAndType("deliveryPolicy", DeliveryPolicy.class));
-            if (deliveredKeys == null || envelopes == null) {
-                throw new IllegalStateException("beans " + DELIVERED_KEYS_BEAN + " and " + ENVELOPES_BEAN
-                        + " are needed by sink eventgrid");
-            }
-        }
+    public EventGridSink(Path queueDir, int maxEvents, long maxBytes, DeliveredKeys deliveredKeys,
+                         EventEnvelopes envelopes, DeliveryPolicy deliveryPolicy) {
+        this.queueDir = queueDir;
+        this.maxEvents = maxEvents;
+        this.maxBytes = maxBytes;
+        this.deliveredKeys = Objects.requireNonNull(deliveredKeys, "deliveredKeys");
+        this.envelopes = Objects.requireNonNull(envelopes, "envelopes");
+        this.deliveryPolicy = Objects.requireNonNull(deliveryPolicy, "deliveryPolicy");
     }
 
     /** Another queued record that rides in this request; {@code sent} false for a repeat of one already in it. */
@@ -78,7 +62,6 @@ public class EventGridSink {
 
     /** Body in: the first record's JSON (from its queue file). Body out: the list of events to publish. */
     public void collect(Exchange exchange) throws IOException {
-        wire(exchange);
         String first = exchange.getIn().getBody(String.class);
         String firstName = exchange.getIn().getHeader(Exchange.FILE_NAME_ONLY, String.class);
         List<Object> events = new ArrayList<>();
@@ -136,7 +119,6 @@ public class EventGridSink {
 
     /** The request succeeded: the other records of the batch are delivered; forget their queue files. */
     public void confirm(Exchange exchange) throws IOException {
-        wire(exchange);
         @SuppressWarnings("unchecked")
         List<Extra> extras = exchange.getProperty(BATCH_PROPERTY, List.class);
         if (extras == null) {
@@ -146,7 +128,7 @@ public class EventGridSink {
             // the key first: a crash between the two leaves a file that its own turn drops as delivered
             deliveredKeys.add(extra.key());
             Files.deleteIfExists(extra.file());
-            if (extra.sent() && deliveryPolicy != null) {
+            if (extra.sent()) {
                 deliveryPolicy.delivered(exchange);
             }
         }

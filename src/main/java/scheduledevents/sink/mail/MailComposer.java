@@ -12,7 +12,6 @@ import java.time.Clock;
 import java.util.Date;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.camel.Exchange;
 import scheduledevents.delivery.PermanentDeliveryException;
 import scheduledevents.notification.Templates;
 import scheduledevents.notification.TransitionView;
@@ -37,19 +36,7 @@ public final class MailComposer {
         templates();
     }
 
-    /**
-     * The mail route's step: keeps the record in a property (see {@link SmtpFailures#rethrow}) and makes the body the
-     * MimeMessage that camel-mail sends as it is.
-     */
-    public void compose(Exchange exchange) throws MessagingException {
-        String record = exchange.getProperty(SmtpFailures.RECORD_PROPERTY, String.class);
-        if (record == null) {
-            record = exchange.getIn().getBody(String.class);
-            exchange.setProperty(SmtpFailures.RECORD_PROPERTY, record);
-        }
-        exchange.getIn().setBody(compose(record));
-    }
-
+    /** The mail route's step: the MimeMessage that camel-mail sends as it is. */
     public MimeMessage compose(String recordJson) throws MessagingException {
         Map<String, Object> view;
         try {

@@ -21,9 +21,6 @@ import scheduledevents.logging.UntrustedText;
  * is a {@link RetryableMailException} and the record is retried with backoff. Neither message holds a credential.
  */
 public final class SmtpFailures {
-    /** Where the mail route keeps the record's JSON while the body is the MimeMessage. */
-    public static final String RECORD_PROPERTY = "scheduledevents.record";
-
     private final String server;
     private final String prefix;
 
@@ -45,14 +42,10 @@ public final class SmtpFailures {
     }
 
     /**
-     * The mail route's doCatch: puts the record back as the body (so a dead letter holds the record, and a retry
-     * composes the mail again) and throws the classified failure.
+     * The mail route's doCatch: throws the classified failure. A retry starts again from the record as queued, and a
+     * dead letter holds it (the sink template keeps it), whatever the body was when the mail failed.
      */
     public void rethrow(Exchange exchange) {
-        Object record = exchange.getProperty(RECORD_PROPERTY);
-        if (record != null) {
-            exchange.getIn().setBody(record);
-        }
         throw classify(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
     }
 

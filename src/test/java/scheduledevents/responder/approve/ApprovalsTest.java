@@ -25,6 +25,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import scheduledevents.responder.fleet.FleetEvent;
+import scheduledevents.responder.fleet.FleetStoreException;
+import scheduledevents.settings.InvalidSettingException;
+import scheduledevents.settings.SettingsReader;
 import scheduledevents.testing.FakeArm;
 
 /** Approvals with a store in memory and ARM on loopback (FakeArm). */
@@ -126,6 +129,73 @@ class ApprovalsTest {
                 message);
     }
 
+    private Approvals withRules(String never, String auto) {
+        ApprovalRules rules = ApprovalRules.read(new SettingsReader(Map.of("responder.approve.never", never,
+                "responder.approve.auto", auto, "responder.approve.auto-interval", "1000")::get));
+        return new Approvals(store, new ArmApprover(new ArmSettings(URI.create(arm.url()),
+                "https://management.azure.com/.default", "", "2023-10-01-preview", Duration.ofSeconds(5)), arm::token),
+                counted::add, Clock.systemUTC(), rules);
+    }
+
+    private static FleetEvent event(String id, String type, String source) {
+        return new FleetEvent(id, type, "Scheduled", "2026-12-01T10:15:00Z", 5, "", source, "VirtualMachine", 1,
+                List.of(vm("vm-" + id)), List.of(), List.of("agent"), "2026-12-01T10:00:00Z", "2026-12-01T10:00:00Z",
+                null, List.of());
+    }
+
+    @Test
+    void aNeverRuleRefusesWithoutAskingAzure() throws Exception {
+        Approvals approvals = withRules("Freeze/Platform", "");
+        store.put(event("F1", "Freeze", "Platform"));
+        store.put(event("F2", "Freeze", "User"));
+
+        ApproveAnswer refused = approvals.approve("F1", "alice");
+
+        assertEquals(409, refused.getStatus());
+        assertEquals("not approved: the responder's rules say Freeze/Platform events are never approved from here"
+                + " (responder.approve.never); Azure starts it at NotBefore or when a VM approves it",
+                JSON.readTree(refused.getJson()).path("Message").asText());
+        assertEquals("refused", store.attempts.get(0).outcome());
+        assertEquals(List.of(), arm.acknowledges());
+        assertEquals(200, approvals.approve("F2", "alice").getStatus(), "a user's Freeze is not forbidden");
+        assertFalse(approvals.autoEnabled());
+    }
+
+    @Test
+    void anAutoRuleApprovesMatchingScheduledEventsOnceAndANeverRuleWins() {
+        Approvals approvals = withRules("Reboot/Platform", "Reboot, Redeploy/User");
+        store.put(event("R-USER", "Reboot", "User"));
+        store.put(event("R-PLATFORM", "Reboot", "Platform"));
+        store.put(event("D-USER", "Redeploy", "User"));
+        store.put(event("D-PLATFORM", "Redeploy", "Platform"));
+        arm.answer("vm-D-USER", 403);
+
+        assertTrue(approvals.autoEnabled());
+        assertEquals(2, approvals.approveByRule());
+
+        assertEquals(Approvals.RULE_USER, store.events.get("r-user").approval().by());
+        assertEquals("approved", store.events.get("r-user").approval().outcome());
+        assertEquals("failed", store.events.get("d-user").approval().outcome());
+        assertEquals(null, store.events.get("r-platform").approval(), "never wins over auto");
+        assertEquals(null, store.events.get("d-platform").approval(), "no rule names it");
+        assertEquals(0, approvals.approveByRule(), "tried once: a failure is left to an operator");
+        assertEquals(2, arm.acknowledges().size());
+    }
+
+    @Test
+    void rulesAreCheckedAtStartInOneLine() {
+        for (String bad : new String[] {"Reboots", "Reboot/Somebody", "*", "*/*", "Reboot/User/x"}) {
+            InvalidSettingException e = org.junit.jupiter.api.Assertions.assertThrows(InvalidSettingException.class,
+                    () -> withRules(bad, ""));
+            assertTrue(e.getMessage().startsWith("Invalid setting responder.approve.never: '"), e.getMessage());
+        }
+        ApprovalRules rules = ApprovalRules.read(new SettingsReader(Map.of("responder.approve.never",
+                " freeze / platform ,*/User", "responder.approve.auto", "", "responder.approve.auto-interval",
+                "1000")::get));
+        assertEquals(List.of(new ApprovalRules.Rule("Freeze", "Platform"), new ApprovalRules.Rule("*", "User")),
+                rules.never());
+    }
+
     /** Fleet events in memory; an attempt becomes the event's Approval as FleetStore makes it. */
     private static final class MemoryStore implements ApprovalStore {
         final Map<String, FleetEvent> events = new ConcurrentHashMap<>();
@@ -139,9 +209,14 @@ class ApprovalsTest {
         @Override
         public Optional<FleetEvent> event(String eventId) {
             if (fail) {
-                throw new IllegalStateException("fleet database: reading failed: jdbc:postgresql://secret-host");
+                throw new FleetStoreException("fleet database: reading failed: jdbc:postgresql://secret-host", null);
             }
             return Optional.ofNullable(events.get(eventId.toLowerCase()));
+        }
+
+        @Override
+        public List<FleetEvent> scheduled() {
+            return events.values().stream().filter(e -> e.eventStatus().equals("Scheduled")).toList();
         }
 
         @Override

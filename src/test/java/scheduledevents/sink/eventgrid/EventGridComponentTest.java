@@ -46,6 +46,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import scheduledevents.delivery.PermanentDeliveryException;
+import scheduledevents.record.TransitionRecord;
 
 /**
  * The azure-eventgrid component against a real HTTPS topic on loopback ({@link TestTopic}); what arrives is read back
@@ -382,7 +383,7 @@ class EventGridComponentTest {
     private static Object sdkEventAsBefore(EventSchema schema, String recordJson, String vmName) {
         try {
             JsonNode record = JSON.readTree(recordJson);
-            String id = EventEnvelopes.eventId(record, vmName);
+            String id = EventEnvelopes.eventId(TransitionRecord.from(record), vmName);
             OffsetDateTime time = OffsetDateTime.parse(record.get("ObservedAt").asText());
             JsonNode vm = record.path("Vm");
             String resourceId = vm.hasNonNull("ResourceId") ? vm.get("ResourceId").asText() : null;
