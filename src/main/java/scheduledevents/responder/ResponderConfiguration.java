@@ -15,13 +15,15 @@ import scheduledevents.responder.approve.Approvals;
 import scheduledevents.responder.approve.ArmApprover;
 import scheduledevents.responder.fleet.FleetEvent;
 import scheduledevents.responder.fleet.FleetQuery;
+import scheduledevents.responder.page.FleetPage;
 
 /**
  * Binds the beans that responder/routes/*.yaml name, from the checked settings: {@code deliveryParser},
  * {@code fleetStore}, {@code fleetNotifier} (the parts), and the thin HTTP glue {@code intakeSteps},
  * {@code eventsApi}, {@code apiToken}, {@code access} (who is asking: token, page session or platform sign-in),
- * {@code observeSteps}; {@code approvals} (POST /api/events/{id}/approve, Azure through the managed identity);
- * {@code responderMetrics} for the notifier's counts;
+ * {@code fleetPage} (the page, its sign-in and {@code /api/me}) and {@code pageHeaders} (their header filter, which
+ * lets Cache-Control through), {@code observeSteps}; {@code approvals} (POST /api/events/{id}/approve, Azure through
+ * the managed identity); {@code responderMetrics} for the notifier's counts;
  * {@code formPostAsJson}, the intake route's policy.
  */
 public class ResponderConfiguration implements CamelConfiguration {
@@ -60,8 +62,11 @@ public class ResponderConfiguration implements CamelConfiguration {
         registry.bind("formPostAsJson", new FormPostAsJson());
         registry.bind("intakeSteps", new IntakeSteps(settings.deliverySecret(), metrics, clock));
         registry.bind("apiToken", new ApiToken(settings.apiToken()));
-        registry.bind("access", new Access(settings.apiToken(), settings.page().session(),
-                settings.page().trustPlatformAuth(), clock));
+        Access access = new Access(settings.apiToken(), settings.page().session(),
+                settings.page().trustPlatformAuth(), clock);
+        registry.bind("access", access);
+        registry.bind("fleetPage", new FleetPage(access, settings.page()));
+        registry.bind("pageHeaders", FleetPage.headerFilter());
         registry.bind("eventsApi", new EventsApi(parts.fleet()::events, parts.fleet()::event));
         registry.bind("observeSteps", new ObserveSteps(parts.fleet(), metrics));
         registry.bind("approvals", new Approvals(approvalStore(parts.fleet()),

@@ -38,10 +38,15 @@ public final class FleetDeliveries {
 
     /** The Event Grid event that {@code vm}'s agent publishes for {@code status} of {@code event}. */
     public static ObjectNode agentEvent(Event event, String vm, String status, Instant observedAt) {
-        VmIdentity identity = new VmIdentity(vm, "/subscriptions/" + SUBSCRIPTION + "/resourceGroups/" + GROUP
+        return agentEvent(event, vm, GROUP, status, observedAt);
+    }
+
+    /** As above, for a VM in resource group {@code group}. */
+    public static ObjectNode agentEvent(Event event, String vm, String group, String status, Instant observedAt) {
+        VmIdentity identity = new VmIdentity(vm, "/subscriptions/" + SUBSCRIPTION + "/resourceGroups/" + group
                 + "/providers/Microsoft.Compute/virtualMachines/" + vm,
                 UUID.nameUUIDFromBytes(vm.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString(),
-                "westeurope", "", SUBSCRIPTION, GROUP, "1");
+                "westeurope", "", SUBSCRIPTION, group, "1");
         TransitionRecord record = TransitionRecord.of(event.imds(status), 1, observedAt, vm, identity, null);
         try {
             String json = JSON.writeValueAsString(record);
@@ -53,10 +58,15 @@ public final class FleetDeliveries {
 
     /** The platform topic's event for {@code vm}. */
     public static ObjectNode platformEvent(Event event, String vm, String status, Instant time) {
+        return platformEvent(event, vm, GROUP, status, time);
+    }
+
+    /** As above, for a VM in resource group {@code group}. */
+    public static ObjectNode platformEvent(Event event, String vm, String group, String status, Instant time) {
         ObjectNode imds = JSON.valueToTree(java.util.Map.of("EventId", event.eventId(), "EventType", event.eventType(),
                 "ResourceType", "VirtualMachine", "NotBefore", event.imds(status).notBefore(), "EventSource",
                 "Platform", "DurationInSeconds", 5, "Description", "Live Migration"));
-        return PlatformEvents.emitted(imds, status, vm, SUBSCRIPTION, GROUP, time);
+        return PlatformEvents.emitted(imds, status, vm, SUBSCRIPTION, group, time);
     }
 
     /** A delivery body of these events (the Event Grid schema's array). */
