@@ -8,7 +8,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
 import scheduledevents.responder.api.Access;
-import scheduledevents.responder.api.ApiToken;
 import scheduledevents.responder.api.EventsApi;
 import scheduledevents.responder.approve.ApprovalStore;
 import scheduledevents.responder.approve.Approvals;
@@ -20,7 +19,7 @@ import scheduledevents.responder.page.FleetPage;
 /**
  * Binds the beans that responder/routes/*.yaml name, from the checked settings: {@code deliveryParser},
  * {@code fleetStore}, {@code fleetNotifier} (the parts), and the thin HTTP glue {@code intakeSteps},
- * {@code eventsApi}, {@code apiToken}, {@code access} (who is asking: token, page session or platform sign-in),
+ * {@code eventsApi}, {@code access} (who is asking: token, page session or platform sign-in),
  * {@code fleetPage} (the page, its sign-in and {@code /api/me}) and {@code pageHeaders} (their header filter, which
  * lets Cache-Control through), {@code observeSteps}; {@code approvals} (POST /api/events/{id}/approve, Azure through
  * the managed identity); {@code responderMetrics} for the notifier's counts;
@@ -61,7 +60,6 @@ public class ResponderConfiguration implements CamelConfiguration {
         registry.bind("fleetNotifier", parts.notifier());
         registry.bind("formPostAsJson", new FormPostAsJson());
         registry.bind("intakeSteps", new IntakeSteps(settings.deliverySecret(), metrics, clock));
-        registry.bind("apiToken", new ApiToken(settings.apiToken()));
         Access access = new Access(settings.apiToken(), settings.page().session(),
                 settings.page().trustPlatformAuth(), clock);
         registry.bind("access", access);

@@ -365,6 +365,22 @@ class FleetPageIT {
     }
 
     @Test
+    @Order(6)
+    void aSharedLinkKeepsItsFiltersThroughSigningIn() {
+        browser.get(responder.uri("/?type=Reboot").toString());
+        await("the sign-in form", () -> browser.findElement(By.id("signin-view")).isDisplayed());
+        browser.findElement(By.id("signin-name")).sendKeys(OPERATOR);
+        browser.findElement(By.id("signin-token")).sendKeys("a wrong token first");
+        browser.findElement(By.cssSelector("#signin-form button[type=submit]")).click();
+        await("the error line", () -> browser.findElement(By.id("signin-error")).isDisplayed());
+        browser.findElement(By.id("signin-name")).sendKeys(OPERATOR);
+        browser.findElement(By.id("signin-token")).sendKeys(TestResponder.TOKEN);
+        browser.findElement(By.cssSelector("#signin-form button[type=submit]")).click();
+        await("only Reboots after signing in", () -> shownIds().equals(List.of(REBOOT.eventId())));
+        assertTrue(browser.getCurrentUrl().endsWith("/?type=Reboot"), browser.getCurrentUrl());
+    }
+
+    @Test
     @Order(7)
     void aNewDeliveryAppearsWithoutAReload() {
         signIn();

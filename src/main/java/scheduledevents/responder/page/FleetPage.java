@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.http.base.HttpHeaderFilterStrategy;
@@ -35,6 +36,10 @@ public class FleetPage {
     private static final String PLATFORM_START = "<!--platform-signin-->";
     private static final String PLATFORM_END = "<!--/platform-signin-->";
     private static final ObjectMapper JSON = new ObjectMapper();
+    // the page's query kept through signing in: URL-encoded query text only, so a Location header built from it
+    // can name neither another site nor carry a line break
+    private static final int MAX_BACK = 2048;
+    private static final Pattern BACK = Pattern.compile("\\?[A-Za-z0-9._~%&=+\\-]*");
 
     private final Access access;
     private final PageSettings settings;
@@ -57,6 +62,7 @@ public class FleetPage {
     }
 
     /** {@code GET /page/{file}}: one of the fixed list, else 404. */
+
     public byte[] asset(Exchange exchange, String file) {
         String type = file == null ? null : ASSETS.get(file);
         if (type == null) {
@@ -68,22 +74,42 @@ public class FleetPage {
     }
 
     /**
-     * {@code POST /signin} (form fields name, token): 303 to {@code /} with the session cookie, or, for a wrong
-     * token, 303 to {@code /?signin=failed} (the form again, with a line saying so) and no cookie.
+     * {@code POST /signin} (form fields name, token, back): 303 to {@code /} with the session cookie, or, for a
+     * wrong token, 303 to {@code /?signin=failed} (the form again, with a line saying so) and no cookie; either way
+     * with the filters the page had ({@code back}, its query).
      */
     public String signIn(Exchange exchange) {
         Message in = exchange.getMessage();
         Map<?, ?> form = in.getBody() instanceof Map<?, ?> map ? map : Map.of();
         boolean secure = secure(in.getHeader("X-Forwarded-Proto", String.class));
         String cookie = access.signIn(field(form, "name"), field(form, "token"), secure);
+        String back = back(field(form, "back"));
         Message out = answer(exchange, 303, "text/plain; charset=utf-8");
         if (cookie == null) {
-            out.setHeader("Location", "/?signin=failed");
+            out.setHeader("Location", "/?signin=failed" + (back.isEmpty() ? "" : "&" + back));
             return "wrong token";
         }
         out.setHeader("Set-Cookie", cookie);
-        out.setHeader("Location", "/");
+        out.setHeader("Location", "/" + (back.isEmpty() ? "" : "?" + back));
         return "signed in";
+    }
+
+    /**
+     * The page's query (its filters) to go back to after signing in, without the leading '?' and any earlier
+     * {@code signin} mark, or "" when it is missing or holds anything but URL-encoded query text: it goes into a
+     * Location header, so it can never name another site or carry a line break.
+     */
+    static String back(String query) {
+        if (query == null || query.length() > MAX_BACK || !BACK.matcher(query).matches()) {
+            return "";
+        }
+        StringBuilder kept = new StringBuilder();
+        for (String pair : query.substring(1).split("&")) {
+            if (!pair.isEmpty() && !pair.equals("signin") && !pair.startsWith("signin=")) {
+                kept.append(kept.length() == 0 ? "" : "&").append(pair);
+            }
+        }
+        return kept.toString();
     }
 
     /** {@code POST /signout}: 303 to {@code /}, the cookie cleared. */

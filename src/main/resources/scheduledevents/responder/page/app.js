@@ -572,6 +572,8 @@
     if (failed) {
       writeFilters(readFilters());
     }
+    // the filters of a shared link survive signing in: the server sends the browser back to them
+    $("signin-back").value = window.location.search;
     $("signin-name").focus();
   }
 

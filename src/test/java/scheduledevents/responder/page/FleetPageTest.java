@@ -93,4 +93,29 @@ class FleetPageTest {
         assertEquals("/?signin=failed", notAForm.getMessage().getHeader("Location"));
         assertFalse(notAForm.getMessage().getHeaders().containsKey("Set-Cookie"));
     }
+
+    @Test
+    void signingInGoesBackToThePagesFilters() {
+        Exchange exchange = new DefaultExchange(camel);
+        exchange.getMessage().setBody(Map.of("name", "Ada", "token", TOKEN,
+                "back", "?signin=failed&type=Reboot&vm=web%2D0"));
+        page(false).signIn(exchange);
+        assertEquals("/?type=Reboot&vm=web%2D0", exchange.getMessage().getHeader("Location"));
+
+        Exchange wrong = new DefaultExchange(camel);
+        wrong.getMessage().setBody(Map.of("name", "Ada", "token", "no", "back", "?status=Scheduled"));
+        page(false).signIn(wrong);
+        assertEquals("/?signin=failed&status=Scheduled", wrong.getMessage().getHeader("Location"));
+    }
+
+    @Test
+    void onlyAQueryOfThisPageIsGoneBackTo() {
+        assertEquals("type=Reboot", FleetPage.back("?type=Reboot"));
+        assertEquals("", FleetPage.back("//evil.example/?x=1"), "another site");
+        assertEquals("", FleetPage.back("?a=1\r\nSet-Cookie:%20x"), "a line break into the header");
+        assertEquals("", FleetPage.back("?a=<script>"));
+        assertEquals("", FleetPage.back("?" + "a".repeat(3000)));
+        assertEquals("", FleetPage.back(null));
+        assertEquals("", FleetPage.back("?signin=failed"));
+    }
 }
