@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -378,15 +379,59 @@ class ContainerIT extends AgainstSimulator {
     }
 
     /**
-     * Fills this machine's Maven repository with what the image's Maven stage asks for, by running the same goal
-     * here (the build's own Maven has most of it already; go-offline also wants a few plugins more).
+     * Fills this machine's Maven repository with what the image's Maven stage asks for, by running that stage's own
+     * {@code RUN mvn ...} lines from the Dockerfile here with the same Maven (Debian's), on a copy of the files the
+     * stage copies. Not go-offline alone: Maven 3.8 adds plexus-utils 1.1 to plugins that do not depend on it
+     * (surefire), which only the package goal resolves, and which this build's own Maven (3.9, the wrapper's) never
+     * downloads, so a fresh machine's repository lacks it.
      */
-    private static void fillForTheImageBuild(Path repository) {
-        Podman.Result mvn = Podman.exec(Duration.ofMinutes(10), List.of("mvn", "-B", "-q",
-                "-Dmaven.repo.local=" + repository, "dependency:go-offline"));
-        if (mvn.exit() != 0) {
-            throw new AssertionError("mvn dependency:go-offline (for the image's Maven stage) failed:\n"
-                    + mvn.stdout() + mvn.stderr());
+    private static void fillForTheImageBuild(Path repository) throws IOException {
+        Path stage = Files.createTempDirectory("container-it-maven-stage-");
+        try {
+            Files.copy(Path.of("pom.xml"), stage.resolve("pom.xml"));
+            Files.copy(Path.of("application.properties"), stage.resolve("application.properties"));
+            Files.createDirectories(stage.resolve("responder"));
+            Files.copy(Path.of("responder", "responder.properties"), stage.resolve("responder/responder.properties"));
+            copyTree(Path.of("src", "main"), stage.resolve("src/main"));
+            List<String> runs = Files.readAllLines(Path.of("Dockerfile")).stream()
+                    .filter(line -> line.startsWith("RUN mvn ")).toList();
+            if (runs.isEmpty()) {
+                throw new AssertionError("the Dockerfile has no 'RUN mvn ...' line: update ContainerIT");
+            }
+            for (String run : runs) {
+                List<String> command = new ArrayList<>(List.of(run.substring("RUN ".length()).trim().split("\\s+")));
+                command.add(1, "-Dmaven.repo.local=" + repository);
+                command.add(1, "-f");
+                command.add(2, stage.resolve("pom.xml").toString());
+                Podman.Result mvn = Podman.exec(Duration.ofMinutes(10), command);
+                if (mvn.exit() != 0) {
+                    throw new AssertionError(String.join(" ", command) + " (for the image's Maven stage) failed:\n"
+                            + mvn.stdout() + mvn.stderr());
+                }
+            }
+        } finally {
+            deleteTree(stage);
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path file : files.toList()) {
+                Path target = to.resolve(from.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target);
+                }
+            }
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
         }
     }
 
