@@ -4,23 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.camel.main.Main;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import scheduledevents.responder.page.FleetPage;
-import scheduledevents.testing.Ports;
 
 /**
  * The fleet page's routes (responder/routes/50-page.yaml) and the API's sign-in (20-api.yaml through bean access),
@@ -29,29 +23,18 @@ import scheduledevents.testing.Ports;
 class FleetPageRoutesTest {
     private static final String SECRET = "page-delivery-secret-1";
     private static final String TOKEN = "page-api-token-2";
-    private static final HttpClient HTTP = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY)
-            .connectTimeout(Duration.ofSeconds(2)).build();
     private static final String FREEZE = "[{\"id\":\"p-1\",\"eventType\":\"ScheduledEvent\",\"subject\":\"vm1\","
             + "\"eventTime\":\"2026-11-30T10:00:00Z\",\"data\":{\"EventId\":\"PAGE-EVENT-1\",\"EventType\":\"Freeze\","
             + "\"EventStatus\":\"Scheduled\"}}]";
 
     @TempDir
     static Path dir;
-    static Main main;
-    static int port;
+    static RoutesResponder responder;
 
     @BeforeAll
     static void start() throws Exception {
-        port = Ports.free();
-        Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("responder.host", "127.0.0.1");
-        settings.put("responder.port", String.valueOf(port));
-        settings.put("responder.delivery-secret", SECRET);
-        settings.put("responder.api-token", TOKEN);
-        settings.put("responder.data-dir", dir.resolve("data").toString());
-        settings.put("responder.page.refresh", "2500");
-        main = ResponderRunner.newMain(null, Path.of("responder", "routes"), settings, new RecordingParts().factory());
-        main.start();
+        responder = RoutesResponder.start(dir, new RecordingParts(), Map.of("responder.delivery-secret", SECRET,
+                "responder.api-token", TOKEN, "responder.page.refresh", "2500"));
         HttpResponse<String> stored = send(request("/events/eventgrid").header("x-delivery-secret", SECRET)
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(FREEZE)));
         assertEquals(200, stored.statusCode(), stored.body());
@@ -59,18 +42,17 @@ class FleetPageRoutesTest {
 
     @AfterAll
     static void stop() {
-        if (main != null) {
-            main.stop();
+        if (responder != null) {
+            responder.close();
         }
     }
 
     private static HttpRequest.Builder request(String pathAndQuery) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
-                .timeout(Duration.ofSeconds(10));
+        return responder.request(pathAndQuery);
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return responder.send(request);
     }
 
     private static HttpResponse<String> get(String pathAndQuery, String... headers) throws Exception {

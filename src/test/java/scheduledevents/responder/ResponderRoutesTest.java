@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -15,9 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.camel.main.Main;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,7 +21,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import scheduledevents.Fixtures;
 import scheduledevents.testing.Await;
-import scheduledevents.testing.Ports;
 
 /**
  * The responder's HTTP front through its real routes (responder/routes/*.yaml) on Camel's platform-http (Vert.x),
@@ -36,8 +31,6 @@ import scheduledevents.testing.Ports;
 class ResponderRoutesTest {
     private static final String SECRET = "s3cret-delivery-7Q";
     private static final String TOKEN = "api-token-123";
-    private static final HttpClient HTTP = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY)
-            .connectTimeout(Duration.ofSeconds(2)).build();
     private static final String FREEZE = "[{\"id\":\"d-1\",\"eventType\":\"ScheduledEvent\",\"subject\":\"vm1\","
             + "\"eventTime\":\"2026-11-30T10:00:00Z\",\"data\":{\"EventId\":\"E-1\",\"EventType\":\"Freeze\","
             + "\"EventStatus\":\"Scheduled\"}}]";
@@ -45,28 +38,19 @@ class ResponderRoutesTest {
     @TempDir
     static Path dir;
     static RecordingParts parts;
-    static Main main;
-    static int port;
+    static RoutesResponder responder;
 
     @BeforeAll
     static void start() throws Exception {
         parts = new RecordingParts();
-        port = Ports.free();
-        Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("responder.host", "127.0.0.1");
-        settings.put("responder.port", String.valueOf(port));
-        settings.put("responder.delivery-secret", SECRET);
-        settings.put("responder.api-token", TOKEN);
-        settings.put("responder.data-dir", dir.resolve("data").toString());
-        settings.put("responder.notify.interval", "100");
-        main = ResponderRunner.newMain(null, Path.of("responder", "routes"), settings, parts.factory());
-        main.start();
+        responder = RoutesResponder.start(dir, parts, Map.of("responder.delivery-secret", SECRET,
+                "responder.api-token", TOKEN, "responder.notify.interval", "100"));
     }
 
     @AfterAll
     static void stop() {
-        if (main != null) {
-            main.stop();
+        if (responder != null) {
+            responder.close();
         }
     }
 
@@ -77,8 +61,7 @@ class ResponderRoutesTest {
     }
 
     private static HttpRequest.Builder request(String pathAndQuery) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
-                .timeout(Duration.ofSeconds(10));
+        return responder.request(pathAndQuery);
     }
 
     private static HttpResponse<String> post(String pathAndQuery, String body, String... headers) throws Exception {
@@ -91,7 +74,7 @@ class ResponderRoutesTest {
         if (headers.length > 0) {
             b.headers(headers);
         }
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return responder.send(b);
     }
 
     private static HttpResponse<String> get(String pathAndQuery, String... headers) throws Exception {
@@ -99,7 +82,7 @@ class ResponderRoutesTest {
         if (headers.length > 0) {
             b.headers(headers);
         }
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return responder.send(b);
     }
 
     private static String fixture(String name) throws IOException {
@@ -154,10 +137,10 @@ class ResponderRoutesTest {
     void theParserGetsTheContentTypeAsSent() throws Exception {
         String cloudEvent = "{\"specversion\":\"1.0\",\"id\":\"ce-1\",\"type\":\"ScheduledEvent\",\"source\":\"vm1\","
                 + "\"data\":{\"EventId\":\"E-CE\",\"EventStatus\":\"Scheduled\"}}";
-        HttpResponse<String> r = HTTP.send(request("/events/eventgrid")
+        HttpResponse<String> r = responder.send(request("/events/eventgrid")
                 .POST(HttpRequest.BodyPublishers.ofString(cloudEvent))
                 .header("Content-Type", "application/cloudevents+json; charset=utf-8")
-                .header("x-delivery-secret", SECRET).build(), HttpResponse.BodyHandlers.ofString());
+                .header("x-delivery-secret", SECRET));
         assertEquals(200, r.statusCode(), r.body());
         assertEquals("application/cloudevents+json; charset=utf-8",
                 parts.contentTypes.get(parts.contentTypes.size() - 1));
@@ -174,9 +157,9 @@ class ResponderRoutesTest {
 
     @Test
     void theCloudEventsOptionsHandshakeAllowsTheOrigin() throws Exception {
-        HttpResponse<String> r = HTTP.send(request("/events/eventgrid")
+        HttpResponse<String> r = responder.send(request("/events/eventgrid")
                 .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
-                .header("WebHook-Request-Origin", "eventgrid.azure.net").build(), HttpResponse.BodyHandlers.ofString());
+                .header("WebHook-Request-Origin", "eventgrid.azure.net"));
         assertEquals(200, r.statusCode());
         assertEquals("eventgrid.azure.net", r.headers().firstValue("WebHook-Allowed-Origin").orElse(null));
         assertTrue(r.headers().firstValue("WebHook-Request-Origin").isEmpty(), "request headers echoed");
@@ -184,8 +167,8 @@ class ResponderRoutesTest {
 
     @Test
     void anOptionsRequestWithoutOriginIs400() throws Exception {
-        HttpResponse<String> r = HTTP.send(request("/events/eventgrid")
-                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = responder.send(request("/events/eventgrid")
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
         assertEquals(400, r.statusCode());
         assertTrue(r.headers().firstValue("WebHook-Allowed-Origin").isEmpty());
     }
