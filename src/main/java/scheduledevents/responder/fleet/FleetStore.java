@@ -113,7 +113,7 @@ public final class FleetStore {
         String key = text(r.eventKey(), MAX_KEY);
         String source = r.source().label();
         VmRef reporter = r.source() == ReportSource.PLATFORM ? null : r.reporter();
-        String reporterKey = reporter == null ? "" : text(reporter.key(), MAX_NAME);
+        String reporterKey = reporterKey(r, reporter);
         int occurrence = Math.max(1, r.occurrence());
         Instant observed = r.observedAt() == null ? Instant.EPOCH : r.observedAt();
 
@@ -177,6 +177,21 @@ public final class FleetStore {
             }
         }
         return new ApplyResult(1, 0, changes, queued);
+    }
+
+    /**
+     * Who a report is from, in {@code fleet_report.reporter} (part of what makes a duplicate): the reporting VM's key
+     * for an agent or the seed script; for the platform topic, the resource the notification was published on (its
+     * resource id, lower case), since Azure publishes one per VM or scale set of an event and two VMs' notifications
+     * of one status may carry the same time. '' when neither is known (V1's comment, "'' for the platform topic",
+     * predates that).
+     */
+    private static String reporterKey(FleetReport r, VmRef reporter) {
+        if (r.source() == ReportSource.PLATFORM) {
+            return r.publishedOn() == null || r.publishedOn().isBlank() ? ""
+                    : text(lower(r.publishedOn()), MAX_NAME);
+        }
+        return reporter == null ? "" : text(reporter.key(), MAX_NAME);
     }
 
     private boolean insertEvent(Connection c, String key, FleetReport r, String status, int occurrence,

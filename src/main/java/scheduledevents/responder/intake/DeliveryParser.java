@@ -16,6 +16,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -230,16 +231,24 @@ public class DeliveryParser {
             if (properties == null || !properties.isObject()) {
                 throw new Unusable("data.resourceInfo.properties is missing or not an object");
             }
-            ArmId arm = ArmId.parse(text(info, "id"));
-            if (arm == null) {
-                arm = ArmId.parse(envelope.subject);
-            }
+            ArmId fromId = ArmId.parse(text(info, "id"));
+            ArmId fromSubject = ArmId.parse(envelope.subject);
+            ArmId arm = firstNonNull(fromId, fromSubject);
+            // Azure publishes one notification per resource: which one tells two VMs' notifications apart
+            String publishedOn = firstNonNull(fromId == null ? null : fromId.resourcePath,
+                    fromSubject == null ? null : fromSubject.resourcePath);
             return imdsReport(ReportSource.PLATFORM, envelope, properties, vms(properties, arm), null, 1,
-                    firstTime(envelope.time));
+                    firstTime(envelope.time), cap(publishedOn));
         }
 
         private FleetReport imdsReport(ReportSource source, Envelope envelope, JsonNode imds, List<VmRef> vms,
                                        VmRef reporter, int occurrence, Instant observedAt) throws Unusable {
+            return imdsReport(source, envelope, imds, vms, reporter, occurrence, observedAt, null);
+        }
+
+        private FleetReport imdsReport(ReportSource source, Envelope envelope, JsonNode imds, List<VmRef> vms,
+                                       VmRef reporter, int occurrence, Instant observedAt, String publishedOn)
+                throws Unusable {
             JsonNode idNode = imds.get("EventId");
             if (idNode == null || idNode.isNull()) {
                 throw new Unusable("no EventId");
@@ -255,7 +264,7 @@ public class DeliveryParser {
             return new FleetReport(source, cap(envelope.id), cap(idNode.asText()), cap(scalar(imds, "EventType")),
                     status, notBefore(text(imds, "NotBefore")), duration(imds.get("DurationInSeconds")),
                     cap(scalar(imds, "Description")), cap(scalar(imds, "EventSource")),
-                    cap(scalar(imds, "ResourceType")), vms, reporter, occurrence, observedAt);
+                    cap(scalar(imds, "ResourceType")), vms, reporter, occurrence, observedAt, publishedOn);
         }
 
         /** The first of the times that reads, not far in the future; else the receipt. */
@@ -529,13 +538,21 @@ public class DeliveryParser {
         final String vmName;
         /** the received path up to and including the VM name, when it names a VM */
         final String vmPath;
+        /**
+         * the received path up to and including the name of the resource it names (a VM, a scale set, a scale-set
+         * instance), without an extension resource under it ({@code /providers/microsoft.maintenance/...}); null
+         * when it names no resource
+         */
+        final String resourcePath;
 
-        private ArmId(String subscription, String resourceGroup, String prefix, String vmName, String vmPath) {
+        private ArmId(String subscription, String resourceGroup, String prefix, String vmName, String vmPath,
+                String resourcePath) {
             this.subscription = subscription;
             this.resourceGroup = resourceGroup;
             this.prefix = prefix;
             this.vmName = vmName;
             this.vmPath = vmPath;
+            this.resourcePath = resourcePath;
         }
 
         static ArmId parse(String id) {
@@ -557,7 +574,23 @@ public class DeliveryParser {
                 vmName = parts[8];
                 vmPath = prefix + parts[5] + "/" + parts[6] + "/" + parts[7] + "/" + parts[8];
             }
-            return new ArmId(parts[2], parts[4], prefix, vmName, vmPath);
+            return new ArmId(parts[2], parts[4], prefix, vmName, vmPath, resourcePath(prefix, parts));
+        }
+
+        /** providers/NS/type/name[/childType/childName...] up to the next "providers" (an extension resource). */
+        private static String resourcePath(String prefix, String[] parts) {
+            if (parts.length < 9 || !parts[5].equalsIgnoreCase("providers")) {
+                return null;
+            }
+            int end = 6;
+            while (end < parts.length && !parts[end].equalsIgnoreCase("providers") && !parts[end].isBlank()) {
+                end++;
+            }
+            // namespace, then type/name pairs
+            if (end < 9 || (end - 6) % 2 != 1) {
+                return null;
+            }
+            return prefix + String.join("/", Arrays.asList(parts).subList(5, end));
         }
 
         /**

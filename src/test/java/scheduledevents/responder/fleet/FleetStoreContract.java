@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -235,6 +236,30 @@ abstract class FleetStoreContract {
         assertEquals("Started", e.eventStatus());
         assertEquals(List.of("agent", "platform"), e.sources());
         assertTrue(store.event("abc-12").isEmpty());
+    }
+
+    @Test
+    void twoVmsOfOneEventBothKeptFromThePlatformTopic() {
+        // Azure publishes one notification per VM: same EventId, status and eventTime, each naming its own VM
+        String onA = Reports.vmResourceId("vm-a");
+        String onB = Reports.vmResourceId("vm-b");
+        ApplyResult a = store.apply(List.of(Reports.platformOn(onA, "n-a", "PLAT-2", "Scheduled",
+                List.of(Reports.vmInGroup("vm-a")), t(0))));
+        ApplyResult b = store.apply(List.of(Reports.platformOn(onB, "n-b", "PLAT-2", "Scheduled",
+                List.of(Reports.vmInGroup("vm-b")), t(0))));
+        // a re-publication of vm-a's (another id, the resource id in another case) is the same report
+        ApplyResult again = store.apply(List.of(Reports.platformOn(onA.toLowerCase(Locale.ROOT), "n-a2",
+                "plat-2", "Scheduled", List.of(Reports.vmInGroup("vm-a")), t(0))));
+
+        assertEquals(new ApplyResult(1, 0, 1, 2), a);
+        assertEquals(new ApplyResult(1, 0, 0, 0), b, "vm-b's notification is no duplicate of vm-a's");
+        assertEquals(new ApplyResult(1, 1, 0, 0), again);
+        FleetEvent e = store.event("plat-2").orElseThrow();
+        assertEquals(List.of("vm-a", "vm-b"), e.vms().stream().map(FleetEvent.Vm::name).toList());
+        assertEquals(List.of(Reports.vmResourceId("vm-a"), Reports.vmResourceId("vm-b")),
+                e.vms().stream().map(FleetEvent.Vm::resourceId).toList());
+        assertEquals(List.of("platform"), e.sources());
+        assertEquals(Map.of("mail Scheduled/1", 1, "webhook Scheduled/1", 1), outbox(store), "notified once");
     }
 
     @Test
