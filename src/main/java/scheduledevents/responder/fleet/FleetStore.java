@@ -355,8 +355,8 @@ public final class FleetStore {
             byKey.putIfAbsent(text(vm.key(), MAX_NAME), vm);
         }
         try (PreparedStatement insert = c.prepareStatement("insert into fleet_vm (event_key, vm_key, name,"
-                + " resource_id, resource_group, subscription_id, status_rank, occurrence)"
-                + " values (?, ?, ?, ?, ?, ?, 0, 0) on conflict do nothing")) {
+                + " resource_id, resource_group, subscription_id, scale_set_id, status_rank, occurrence)"
+                + " values (?, ?, ?, ?, ?, ?, ?, 0, 0) on conflict do nothing")) {
             for (var e : byKey.entrySet()) {
                 bindVm(insert, key, e.getKey(), e.getValue());
                 insert.addBatch();
@@ -364,20 +364,27 @@ public final class FleetStore {
             insert.executeBatch();
         }
         boolean anyDetail = false;
+        // a row whose scale set is unknown is written only when this list knows it (the last parameter)
         try (PreparedStatement fill = c.prepareStatement("update fleet_vm set"
                 + " resource_id = coalesce(resource_id, ?), resource_group = coalesce(resource_group, ?),"
-                + " subscription_id = coalesce(subscription_id, ?) where event_key = ? and vm_key = ?"
-                + " and (resource_id is null or resource_group is null or subscription_id is null)")) {
+                + " subscription_id = coalesce(subscription_id, ?), scale_set_id = coalesce(scale_set_id, ?)"
+                + " where event_key = ? and vm_key = ?"
+                + " and (resource_id is null or resource_group is null or subscription_id is null"
+                + " or (scale_set_id is null and cast(? as varchar(1024)) is not null))")) {
             for (var e : byKey.entrySet()) {
                 VmRef vm = e.getValue();
-                if (vm.resourceId() == null && vm.resourceGroup() == null && vm.subscriptionId() == null) {
+                if (vm.resourceId() == null && vm.resourceGroup() == null && vm.subscriptionId() == null
+                        && vm.scaleSetId() == null) {
                     continue;
                 }
+                String scaleSet = text(vm.scaleSetId(), MAX_RESOURCE_ID);
                 fill.setString(1, text(vm.resourceId(), MAX_RESOURCE_ID));
                 fill.setString(2, text(vm.resourceGroup(), MAX_GROUP));
                 fill.setString(3, text(vm.subscriptionId(), MAX_SUBSCRIPTION));
-                fill.setString(4, key);
-                fill.setString(5, e.getKey());
+                fill.setString(4, scaleSet);
+                fill.setString(5, key);
+                fill.setString(6, e.getKey());
+                fill.setString(7, scaleSet);
                 fill.addBatch();
                 anyDetail = true;
             }
@@ -394,6 +401,7 @@ public final class FleetStore {
         ps.setString(4, text(vm.resourceId(), MAX_RESOURCE_ID));
         ps.setString(5, text(vm.resourceGroup(), MAX_GROUP));
         ps.setString(6, text(vm.subscriptionId(), MAX_SUBSCRIPTION));
+        ps.setString(7, text(vm.scaleSetId(), MAX_RESOURCE_ID));
     }
 
     /** The reporting VM's own last status: its own row, so reports of different VMs never wait for each other. */
@@ -410,8 +418,8 @@ public final class FleetStore {
         }
         if (!listed) {
             try (PreparedStatement ps = c.prepareStatement("insert into fleet_vm (event_key, vm_key, name,"
-                    + " resource_id, resource_group, subscription_id, status_rank, occurrence)"
-                    + " values (?, ?, ?, ?, ?, ?, 0, 0) on conflict do nothing")) {
+                    + " resource_id, resource_group, subscription_id, scale_set_id, status_rank, occurrence)"
+                    + " values (?, ?, ?, ?, ?, ?, ?, 0, 0) on conflict do nothing")) {
                 bindVm(ps, key, vmKey, reporter);
                 ps.executeUpdate();
             }
@@ -457,11 +465,16 @@ public final class FleetStore {
         for (VmRef vm : vms) {
             // the reporter's own entry counts as one without details, as every other agent sends it
             boolean own = reporter != null && vm.name().equalsIgnoreCase(reporter.name());
-            detailed |= vm.resourceId() != null || vm.resourceGroup() != null || vm.subscriptionId() != null;
+            detailed |= vm.resourceId() != null || vm.resourceGroup() != null || vm.subscriptionId() != null
+                    || vm.scaleSetId() != null;
             h = feed(h, vm.name());
             h = feed(h, own ? null : vm.resourceId());
             h = feed(h, own ? null : vm.resourceGroup());
             h = feed(h, own ? null : vm.subscriptionId());
+            if (vm.scaleSetId() != null) {
+                // only when known: a list without scale sets hashes as before
+                h = feed(h, own ? null : vm.scaleSetId());
+            }
         }
         String value = Long.toHexString(h) + "-" + vms.size();
         lastFingerprint = new Fingerprint(vms, reporter, detailed, value);
@@ -624,12 +637,12 @@ public final class FleetStore {
         List<FleetEvent.Vm> vms = new ArrayList<>();
         List<String> reportedBy = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("select name, resource_id, resource_group, subscription_id,"
-                + " status, reported_at from fleet_vm where event_key = ? order by vm_key")) {
+                + " status, reported_at, scale_set_id from fleet_vm where event_key = ? order by vm_key")) {
             ps.setString(1, key);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     FleetEvent.Vm vm = new FleetEvent.Vm(rs.getString(1), rs.getString(2), rs.getString(3),
-                            rs.getString(4), rs.getString(5), iso(instant(rs, 6)));
+                            rs.getString(4), rs.getString(5), iso(instant(rs, 6)), rs.getString(7));
                     vms.add(vm);
                     if (vm.status() != null) {
                         reportedBy.add(vm.name());

@@ -304,7 +304,8 @@ public class DeliveryParser {
      * own ids for the reporter's entry.
      */
     /**
-     * The VMs an event names, by name only unless the platform's resource id lets one rebuild theirs. An agent's own
+     * The VMs an event names, by name only unless the platform's resource id lets one rebuild theirs (and, when it
+     * names a scale set, gives each VM the scale set's id, on which Azure acknowledges the event). An agent's own
      * details travel as the report's reporter, not in this list: then 1,000 agents reporting one event give equal
      * lists, which the cache below makes one shared list and the store merges once.
      */
@@ -339,7 +340,9 @@ public class DeliveryParser {
             String name = cap(raw);
             VmRef vm;
             if (arm != null) {
-                vm = new VmRef(name, arm.vmResourceId(name), cap(arm.resourceGroup), cap(arm.subscription));
+                // published on a scale set: Azure acknowledges it there, so each VM keeps the scale set's id
+                vm = new VmRef(name, arm.vmResourceId(name), cap(arm.resourceGroup), cap(arm.subscription),
+                        cap(arm.scaleSetPath));
             } else {
                 vm = new VmRef(name, null, null, null);
             }
@@ -538,6 +541,8 @@ public class DeliveryParser {
         final String vmName;
         /** the received path up to and including the VM name, when it names a VM */
         final String vmPath;
+        /** the received path up to and including the scale set's name, when it names a scale set or its instance */
+        final String scaleSetPath;
         /**
          * the received path up to and including the name of the resource it names (a VM, a scale set, a scale-set
          * instance), without an extension resource under it ({@code /providers/microsoft.maintenance/...}); null
@@ -546,12 +551,13 @@ public class DeliveryParser {
         final String resourcePath;
 
         private ArmId(String subscription, String resourceGroup, String prefix, String vmName, String vmPath,
-                String resourcePath) {
+                String scaleSetPath, String resourcePath) {
             this.subscription = subscription;
             this.resourceGroup = resourceGroup;
             this.prefix = prefix;
             this.vmName = vmName;
             this.vmPath = vmPath;
+            this.scaleSetPath = scaleSetPath;
             this.resourcePath = resourcePath;
         }
 
@@ -568,13 +574,18 @@ public class DeliveryParser {
             String prefix = "/" + parts[1] + "/" + parts[2] + "/" + parts[3] + "/" + parts[4] + "/";
             String vmName = null;
             String vmPath = null;
+            String scaleSetPath = null;
             if (parts.length >= 9 && parts[5].equalsIgnoreCase("providers")
-                    && parts[6].equalsIgnoreCase("Microsoft.Compute") && parts[7].equalsIgnoreCase("virtualMachines")
-                    && !parts[8].isBlank()) {
-                vmName = parts[8];
-                vmPath = prefix + parts[5] + "/" + parts[6] + "/" + parts[7] + "/" + parts[8];
+                    && parts[6].equalsIgnoreCase("Microsoft.Compute") && !parts[8].isBlank()) {
+                String path = prefix + parts[5] + "/" + parts[6] + "/" + parts[7] + "/" + parts[8];
+                if (parts[7].equalsIgnoreCase("virtualMachines")) {
+                    vmName = parts[8];
+                    vmPath = path;
+                } else if (parts[7].equalsIgnoreCase("virtualMachineScaleSets")) {
+                    scaleSetPath = path;
+                }
             }
-            return new ArmId(parts[2], parts[4], prefix, vmName, vmPath, resourcePath(prefix, parts));
+            return new ArmId(parts[2], parts[4], prefix, vmName, vmPath, scaleSetPath, resourcePath(prefix, parts));
         }
 
         /** providers/NS/type/name[/childType/childName...] up to the next "providers" (an extension resource). */

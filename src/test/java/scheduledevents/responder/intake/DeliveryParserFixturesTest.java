@@ -114,16 +114,17 @@ class DeliveryParserFixturesTest {
     }
 
     @Test
-    void platformScaleSetEventRebuildsEachVmsResourceIdFromTheScaleSetsResourceGroup() throws Exception {
+    void platformScaleSetEventRebuildsEachVmsResourceIdAndKeepsTheScaleSetsId() throws Exception {
         Delivery delivery = parse("platform/vmss-freeze-scheduled.json", "application/json");
         String rg = "/subscriptions/" + SUB + "/resourceGroups/rg-web/providers/Microsoft.Compute/virtualMachines/";
+        String scaleSet = "/subscriptions/" + SUB
+                + "/resourceGroups/rg-web/providers/Microsoft.Compute/virtualMachineScaleSets/web-vmss";
         assertEquals(List.of(new FleetReport(ReportSource.PLATFORM, "7b0c1a52-93de-4f4e-a8f0-2f1f6c0e9a11",
                 "5E0F3C2A-1B7D-4C55-9D1E-8A6B2F40C3D7", "Freeze", "Scheduled", Instant.parse("2026-12-01T10:15:00Z"),
                 5, FREEZE_TEXT, "Platform", "VirtualMachine",
-                List.of(new VmRef("web-vmss_3", rg + "web-vmss_3", "rg-web", SUB),
-                        new VmRef("web-vmss_7", rg + "web-vmss_7", "rg-web", SUB)),
-                null, 1, Instant.parse("2026-12-01T10:00:01.1234567Z"), "/subscriptions/" + SUB
-                        + "/resourceGroups/rg-web/providers/Microsoft.Compute/virtualMachineScaleSets/web-vmss")),
+                List.of(new VmRef("web-vmss_3", rg + "web-vmss_3", "rg-web", SUB, scaleSet),
+                        new VmRef("web-vmss_7", rg + "web-vmss_7", "rg-web", SUB, scaleSet)),
+                null, 1, Instant.parse("2026-12-01T10:00:01.1234567Z"), scaleSet)),
                 delivery.reports());
     }
 
