@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import scheduledevents.Fixtures;
 import scheduledevents.responder.api.Access;
 import scheduledevents.testing.FakeArm;
 import scheduledevents.testing.FleetDeliveries;
@@ -159,6 +161,32 @@ class ResponderApproveIT {
                 .contains("responder_approvals_total{outcome=\"approved\"} 1.0"));
         assertFalse(responder.output().contains(arm.token()), "the ARM token is never logged");
         assertFalse(first.body().contains(arm.token()) || again.body().contains(arm.token()));
+    }
+
+    @Test
+    void aScaleSetEventFromThePlatformTopicIsAcknowledgedOnTheScaleSetOnce() throws Exception {
+        start();
+        // Azure's own topic: published on the scale set web-vmss, Resources naming its instances web-vmss_3 and _7
+        String delivery = Files.readString(Fixtures.EVENTGRID.resolve("platform/vmss-freeze-scheduled.json"));
+        String id = "5E0F3C2A-1B7D-4C55-9D1E-8A6B2F40C3D7";
+        String sub = "00000000-1111-2222-3333-444444444444";
+        assertEquals(200, responder.deliver(delivery).statusCode());
+
+        HttpResponse<String> approved = approveWithToken(id.toLowerCase());
+
+        assertEquals(200, approved.statusCode(), approved.body());
+        JsonNode answer = JSON.readTree(approved.body());
+        assertEquals("approved: Azure acknowledged it for scale set web-vmss", answer.path("Message").asText());
+        assertEquals(List.of(new FakeArm.Request("POST", "/subscriptions/" + sub + "/resourcegroups/rg-web/providers/"
+                        + "Microsoft.Compute/virtualMachineScaleSets/web-vmss/providers/Microsoft.Maintenance/"
+                        + "scheduledevents/" + id + "/acknowledge", "api-version=2023-10-01-preview",
+                        "Bearer " + arm.token())), arm.acknowledges(), "once, on the scale set, not on its VMs");
+        JsonNode vms = answer.path("Event").path("Vms");
+        assertEquals(2, vms.size(), vms.toString());
+        for (JsonNode vm : vms) {
+            assertEquals("/subscriptions/" + sub + "/resourceGroups/rg-web/providers/Microsoft.Compute/"
+                    + "virtualMachineScaleSets/web-vmss", vm.path("ScaleSetId").asText(), vm.toString());
+        }
     }
 
     @Test

@@ -48,7 +48,9 @@ public record ArmTarget(String subscriptionId, String resourceGroup, String type
     }
 
     /**
-     * The targets of a fleet event's VMs, in the order first met: a VM's own resource id
+     * The targets of a fleet event's VMs, in the order first met: a VM the platform topic reported through its
+     * scale set gives that scale set's target ({@link FleetEvent.Vm#scaleSetId()}: Azure published the event on the
+     * scale set, and would answer 404 on the VM), once; otherwise a VM's own resource id
      * ({@code /subscriptions/S/resourceGroups/G/providers/Microsoft.Compute/virtualMachines/N}) gives a VM target;
      * a scale-set instance's ({@code .../virtualMachineScaleSets/SS/virtualMachines/I}) gives its scale set's, once.
      * A VM without such an id (a source that named it only) is in {@link Targets#unknown}.
@@ -57,7 +59,10 @@ public record ArmTarget(String subscriptionId, String resourceGroup, String type
         Map<String, ArmTarget> targets = new LinkedHashMap<>();
         List<String> unknown = new ArrayList<>();
         for (FleetEvent.Vm vm : vms) {
-            ArmTarget target = parse(vm.resourceId(), vm.name());
+            ArmTarget target = scaleSet(vm.scaleSetId(), vm.name());
+            if (target == null) {
+                target = parse(vm.resourceId(), vm.name());
+            }
             if (target == null) {
                 unknown.add(vm.name());
                 continue;
@@ -95,6 +100,20 @@ public record ArmTarget(String subscriptionId, String resourceGroup, String type
         if (p.length == 11 && p[7].equalsIgnoreCase(SCALE_SET) && p[9].equalsIgnoreCase(VM)
                 && usable(p[2], p[4], p[8]) && !p[10].isBlank()) {
             return new ArmTarget(p[2], p[4], SCALE_SET, p[8], List.of(name));
+        }
+        return null;
+    }
+
+    /** The scale set of {@code .../providers/Microsoft.Compute/virtualMachineScaleSets/SS}, or null. */
+    static ArmTarget scaleSet(String scaleSetId, String vmName) {
+        if (scaleSetId == null || !scaleSetId.startsWith("/")) {
+            return null;
+        }
+        String[] p = scaleSetId.split("/", -1);
+        if (p.length == 9 && p[1].equalsIgnoreCase("subscriptions") && p[3].equalsIgnoreCase("resourceGroups")
+                && p[5].equalsIgnoreCase("providers") && p[6].equalsIgnoreCase("Microsoft.Compute")
+                && p[7].equalsIgnoreCase(SCALE_SET) && usable(p[2], p[4], p[8])) {
+            return new ArmTarget(p[2], p[4], SCALE_SET, p[8], List.of(vmName == null ? p[8] : vmName));
         }
         return null;
     }

@@ -40,15 +40,28 @@ public record FleetEvent(
         @JsonProperty("Approval") Approval approval,
         @JsonProperty("History") @JsonInclude(JsonInclude.Include.NON_NULL) List<HistoryEntry> history) {
 
-    /** One affected VM; status and reportedAt are null until its own agent reports the event. */
-    @JsonPropertyOrder({"Name", "ResourceId", "ResourceGroup", "SubscriptionId", "Status", "ReportedAt"})
+    /**
+     * One affected VM; status and reportedAt are null until its own agent reports the event.
+     *
+     * @param scaleSetId the scale set's resource id when the platform topic reported the VM through its scale set
+     *                   (approvals go to the scale set, once for all its VMs), else null
+     */
+    @JsonPropertyOrder({"Name", "ResourceId", "ScaleSetId", "ResourceGroup", "SubscriptionId", "Status",
+            "ReportedAt"})
     public record Vm(
             @JsonProperty("Name") String name,
             @JsonProperty("ResourceId") String resourceId,
             @JsonProperty("ResourceGroup") String resourceGroup,
             @JsonProperty("SubscriptionId") String subscriptionId,
             @JsonProperty("Status") String status,
-            @JsonProperty("ReportedAt") String reportedAt) {
+            @JsonProperty("ReportedAt") String reportedAt,
+            @JsonProperty("ScaleSetId") String scaleSetId) {
+
+        /** A VM not reported through a scale set. */
+        public Vm(String name, String resourceId, String resourceGroup, String subscriptionId, String status,
+                String reportedAt) {
+            this(name, resourceId, resourceGroup, subscriptionId, status, reportedAt, null);
+        }
     }
 
     /**

@@ -113,7 +113,7 @@ public final class FleetStore {
         String key = text(r.eventKey(), MAX_KEY);
         String source = r.source().label();
         VmRef reporter = r.source() == ReportSource.PLATFORM ? null : r.reporter();
-        String reporterKey = reporter == null ? "" : text(reporter.key(), MAX_NAME);
+        String reporterKey = reporterKey(r, reporter);
         int occurrence = Math.max(1, r.occurrence());
         Instant observed = r.observedAt() == null ? Instant.EPOCH : r.observedAt();
 
@@ -177,6 +177,21 @@ public final class FleetStore {
             }
         }
         return new ApplyResult(1, 0, changes, queued);
+    }
+
+    /**
+     * Who a report is from, in {@code fleet_report.reporter} (part of what makes a duplicate): the reporting VM's key
+     * for an agent or the seed script; for the platform topic, the resource the notification was published on (its
+     * resource id, lower case), since Azure publishes one per VM or scale set of an event and two VMs' notifications
+     * of one status may carry the same time. '' when neither is known (V1's comment, "'' for the platform topic",
+     * predates that).
+     */
+    private static String reporterKey(FleetReport r, VmRef reporter) {
+        if (r.source() == ReportSource.PLATFORM) {
+            return r.publishedOn() == null || r.publishedOn().isBlank() ? ""
+                    : text(lower(r.publishedOn()), MAX_NAME);
+        }
+        return reporter == null ? "" : text(reporter.key(), MAX_NAME);
     }
 
     private boolean insertEvent(Connection c, String key, FleetReport r, String status, int occurrence,
@@ -340,8 +355,8 @@ public final class FleetStore {
             byKey.putIfAbsent(text(vm.key(), MAX_NAME), vm);
         }
         try (PreparedStatement insert = c.prepareStatement("insert into fleet_vm (event_key, vm_key, name,"
-                + " resource_id, resource_group, subscription_id, status_rank, occurrence)"
-                + " values (?, ?, ?, ?, ?, ?, 0, 0) on conflict do nothing")) {
+                + " resource_id, resource_group, subscription_id, scale_set_id, status_rank, occurrence)"
+                + " values (?, ?, ?, ?, ?, ?, ?, 0, 0) on conflict do nothing")) {
             for (var e : byKey.entrySet()) {
                 bindVm(insert, key, e.getKey(), e.getValue());
                 insert.addBatch();
@@ -349,20 +364,27 @@ public final class FleetStore {
             insert.executeBatch();
         }
         boolean anyDetail = false;
+        // a row whose scale set is unknown is written only when this list knows it (the last parameter)
         try (PreparedStatement fill = c.prepareStatement("update fleet_vm set"
                 + " resource_id = coalesce(resource_id, ?), resource_group = coalesce(resource_group, ?),"
-                + " subscription_id = coalesce(subscription_id, ?) where event_key = ? and vm_key = ?"
-                + " and (resource_id is null or resource_group is null or subscription_id is null)")) {
+                + " subscription_id = coalesce(subscription_id, ?), scale_set_id = coalesce(scale_set_id, ?)"
+                + " where event_key = ? and vm_key = ?"
+                + " and (resource_id is null or resource_group is null or subscription_id is null"
+                + " or (scale_set_id is null and cast(? as varchar(1024)) is not null))")) {
             for (var e : byKey.entrySet()) {
                 VmRef vm = e.getValue();
-                if (vm.resourceId() == null && vm.resourceGroup() == null && vm.subscriptionId() == null) {
+                if (vm.resourceId() == null && vm.resourceGroup() == null && vm.subscriptionId() == null
+                        && vm.scaleSetId() == null) {
                     continue;
                 }
+                String scaleSet = text(vm.scaleSetId(), MAX_RESOURCE_ID);
                 fill.setString(1, text(vm.resourceId(), MAX_RESOURCE_ID));
                 fill.setString(2, text(vm.resourceGroup(), MAX_GROUP));
                 fill.setString(3, text(vm.subscriptionId(), MAX_SUBSCRIPTION));
-                fill.setString(4, key);
-                fill.setString(5, e.getKey());
+                fill.setString(4, scaleSet);
+                fill.setString(5, key);
+                fill.setString(6, e.getKey());
+                fill.setString(7, scaleSet);
                 fill.addBatch();
                 anyDetail = true;
             }
@@ -379,6 +401,7 @@ public final class FleetStore {
         ps.setString(4, text(vm.resourceId(), MAX_RESOURCE_ID));
         ps.setString(5, text(vm.resourceGroup(), MAX_GROUP));
         ps.setString(6, text(vm.subscriptionId(), MAX_SUBSCRIPTION));
+        ps.setString(7, text(vm.scaleSetId(), MAX_RESOURCE_ID));
     }
 
     /** The reporting VM's own last status: its own row, so reports of different VMs never wait for each other. */
@@ -395,8 +418,8 @@ public final class FleetStore {
         }
         if (!listed) {
             try (PreparedStatement ps = c.prepareStatement("insert into fleet_vm (event_key, vm_key, name,"
-                    + " resource_id, resource_group, subscription_id, status_rank, occurrence)"
-                    + " values (?, ?, ?, ?, ?, ?, 0, 0) on conflict do nothing")) {
+                    + " resource_id, resource_group, subscription_id, scale_set_id, status_rank, occurrence)"
+                    + " values (?, ?, ?, ?, ?, ?, ?, 0, 0) on conflict do nothing")) {
                 bindVm(ps, key, vmKey, reporter);
                 ps.executeUpdate();
             }
@@ -442,11 +465,16 @@ public final class FleetStore {
         for (VmRef vm : vms) {
             // the reporter's own entry counts as one without details, as every other agent sends it
             boolean own = reporter != null && vm.name().equalsIgnoreCase(reporter.name());
-            detailed |= vm.resourceId() != null || vm.resourceGroup() != null || vm.subscriptionId() != null;
+            detailed |= vm.resourceId() != null || vm.resourceGroup() != null || vm.subscriptionId() != null
+                    || vm.scaleSetId() != null;
             h = feed(h, vm.name());
             h = feed(h, own ? null : vm.resourceId());
             h = feed(h, own ? null : vm.resourceGroup());
             h = feed(h, own ? null : vm.subscriptionId());
+            if (vm.scaleSetId() != null) {
+                // only when known: a list without scale sets hashes as before
+                h = feed(h, own ? null : vm.scaleSetId());
+            }
         }
         String value = Long.toHexString(h) + "-" + vms.size();
         lastFingerprint = new Fingerprint(vms, reporter, detailed, value);
@@ -609,12 +637,12 @@ public final class FleetStore {
         List<FleetEvent.Vm> vms = new ArrayList<>();
         List<String> reportedBy = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("select name, resource_id, resource_group, subscription_id,"
-                + " status, reported_at from fleet_vm where event_key = ? order by vm_key")) {
+                + " status, reported_at, scale_set_id from fleet_vm where event_key = ? order by vm_key")) {
             ps.setString(1, key);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     FleetEvent.Vm vm = new FleetEvent.Vm(rs.getString(1), rs.getString(2), rs.getString(3),
-                            rs.getString(4), rs.getString(5), iso(instant(rs, 6)));
+                            rs.getString(4), rs.getString(5), iso(instant(rs, 6)), rs.getString(7));
                     vms.add(vm);
                     if (vm.status() != null) {
                         reportedBy.add(vm.name());

@@ -16,6 +16,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -230,16 +231,24 @@ public class DeliveryParser {
             if (properties == null || !properties.isObject()) {
                 throw new Unusable("data.resourceInfo.properties is missing or not an object");
             }
-            ArmId arm = ArmId.parse(text(info, "id"));
-            if (arm == null) {
-                arm = ArmId.parse(envelope.subject);
-            }
+            ArmId fromId = ArmId.parse(text(info, "id"));
+            ArmId fromSubject = ArmId.parse(envelope.subject);
+            ArmId arm = firstNonNull(fromId, fromSubject);
+            // Azure publishes one notification per resource: which one tells two VMs' notifications apart
+            String publishedOn = firstNonNull(fromId == null ? null : fromId.resourcePath,
+                    fromSubject == null ? null : fromSubject.resourcePath);
             return imdsReport(ReportSource.PLATFORM, envelope, properties, vms(properties, arm), null, 1,
-                    firstTime(envelope.time));
+                    firstTime(envelope.time), cap(publishedOn));
         }
 
         private FleetReport imdsReport(ReportSource source, Envelope envelope, JsonNode imds, List<VmRef> vms,
                                        VmRef reporter, int occurrence, Instant observedAt) throws Unusable {
+            return imdsReport(source, envelope, imds, vms, reporter, occurrence, observedAt, null);
+        }
+
+        private FleetReport imdsReport(ReportSource source, Envelope envelope, JsonNode imds, List<VmRef> vms,
+                                       VmRef reporter, int occurrence, Instant observedAt, String publishedOn)
+                throws Unusable {
             JsonNode idNode = imds.get("EventId");
             if (idNode == null || idNode.isNull()) {
                 throw new Unusable("no EventId");
@@ -255,7 +264,7 @@ public class DeliveryParser {
             return new FleetReport(source, cap(envelope.id), cap(idNode.asText()), cap(scalar(imds, "EventType")),
                     status, notBefore(text(imds, "NotBefore")), duration(imds.get("DurationInSeconds")),
                     cap(scalar(imds, "Description")), cap(scalar(imds, "EventSource")),
-                    cap(scalar(imds, "ResourceType")), vms, reporter, occurrence, observedAt);
+                    cap(scalar(imds, "ResourceType")), vms, reporter, occurrence, observedAt, publishedOn);
         }
 
         /** The first of the times that reads, not far in the future; else the receipt. */
@@ -295,7 +304,8 @@ public class DeliveryParser {
      * own ids for the reporter's entry.
      */
     /**
-     * The VMs an event names, by name only unless the platform's resource id lets one rebuild theirs. An agent's own
+     * The VMs an event names, by name only unless the platform's resource id lets one rebuild theirs (and, when it
+     * names a scale set, gives each VM the scale set's id, on which Azure acknowledges the event). An agent's own
      * details travel as the report's reporter, not in this list: then 1,000 agents reporting one event give equal
      * lists, which the cache below makes one shared list and the store merges once.
      */
@@ -330,7 +340,9 @@ public class DeliveryParser {
             String name = cap(raw);
             VmRef vm;
             if (arm != null) {
-                vm = new VmRef(name, arm.vmResourceId(name), cap(arm.resourceGroup), cap(arm.subscription));
+                // published on a scale set: Azure acknowledges it there, so each VM keeps the scale set's id
+                vm = new VmRef(name, arm.vmResourceId(name), cap(arm.resourceGroup), cap(arm.subscription),
+                        cap(arm.scaleSetPath));
             } else {
                 vm = new VmRef(name, null, null, null);
             }
@@ -529,13 +541,24 @@ public class DeliveryParser {
         final String vmName;
         /** the received path up to and including the VM name, when it names a VM */
         final String vmPath;
+        /** the received path up to and including the scale set's name, when it names a scale set or its instance */
+        final String scaleSetPath;
+        /**
+         * the received path up to and including the name of the resource it names (a VM, a scale set, a scale-set
+         * instance), without an extension resource under it ({@code /providers/microsoft.maintenance/...}); null
+         * when it names no resource
+         */
+        final String resourcePath;
 
-        private ArmId(String subscription, String resourceGroup, String prefix, String vmName, String vmPath) {
+        private ArmId(String subscription, String resourceGroup, String prefix, String vmName, String vmPath,
+                String scaleSetPath, String resourcePath) {
             this.subscription = subscription;
             this.resourceGroup = resourceGroup;
             this.prefix = prefix;
             this.vmName = vmName;
             this.vmPath = vmPath;
+            this.scaleSetPath = scaleSetPath;
+            this.resourcePath = resourcePath;
         }
 
         static ArmId parse(String id) {
@@ -551,13 +574,34 @@ public class DeliveryParser {
             String prefix = "/" + parts[1] + "/" + parts[2] + "/" + parts[3] + "/" + parts[4] + "/";
             String vmName = null;
             String vmPath = null;
+            String scaleSetPath = null;
             if (parts.length >= 9 && parts[5].equalsIgnoreCase("providers")
-                    && parts[6].equalsIgnoreCase("Microsoft.Compute") && parts[7].equalsIgnoreCase("virtualMachines")
-                    && !parts[8].isBlank()) {
-                vmName = parts[8];
-                vmPath = prefix + parts[5] + "/" + parts[6] + "/" + parts[7] + "/" + parts[8];
+                    && parts[6].equalsIgnoreCase("Microsoft.Compute") && !parts[8].isBlank()) {
+                String path = prefix + parts[5] + "/" + parts[6] + "/" + parts[7] + "/" + parts[8];
+                if (parts[7].equalsIgnoreCase("virtualMachines")) {
+                    vmName = parts[8];
+                    vmPath = path;
+                } else if (parts[7].equalsIgnoreCase("virtualMachineScaleSets")) {
+                    scaleSetPath = path;
+                }
             }
-            return new ArmId(parts[2], parts[4], prefix, vmName, vmPath);
+            return new ArmId(parts[2], parts[4], prefix, vmName, vmPath, scaleSetPath, resourcePath(prefix, parts));
+        }
+
+        /** providers/NS/type/name[/childType/childName...] up to the next "providers" (an extension resource). */
+        private static String resourcePath(String prefix, String[] parts) {
+            if (parts.length < 9 || !parts[5].equalsIgnoreCase("providers")) {
+                return null;
+            }
+            int end = 6;
+            while (end < parts.length && !parts[end].equalsIgnoreCase("providers") && !parts[end].isBlank()) {
+                end++;
+            }
+            // namespace, then type/name pairs
+            if (end < 9 || (end - 6) % 2 != 1) {
+                return null;
+            }
+            return prefix + String.join("/", Arrays.asList(parts).subList(5, end));
         }
 
         /**

@@ -23,6 +23,11 @@ import java.util.Locale;
  * @param reporter     the VM whose agent (or seed script) sent this report; null for the platform topic
  * @param occurrence   the agent's Occurrence (2, 3... for an event that came back), 1 otherwise
  * @param observedAt   when the source saw it (the record's ObservedAt, else the delivery's event time, else receipt)
+ * @param publishedOn  the platform topic's: the resource the notification was published on, its resource id as
+ *                     received up to that resource's name (a VM, a scale set), from {@code resourceInfo.id} or else
+ *                     the subject; Azure publishes one notification per resource an event concerns, so this is what
+ *                     tells one VM's notification from another's of the same status and time. Null otherwise, or
+ *                     when neither is a resource id
  */
 public record FleetReport(
         ReportSource source,
@@ -38,13 +43,22 @@ public record FleetReport(
         List<VmRef> vms,
         VmRef reporter,
         int occurrence,
-        Instant observedAt) {
+        Instant observedAt,
+        String publishedOn) {
 
     public FleetReport {
         if (eventId == null || eventId.isBlank()) {
             throw new IllegalArgumentException("a report needs an EventId");
         }
         vms = vms == null ? List.of() : List.copyOf(vms);
+    }
+
+    /** A report that was not published on a resource: an agent's, the seed script's, or a platform one without. */
+    public FleetReport(ReportSource source, String deliveryId, String eventId, String eventType, String eventStatus,
+            Instant notBefore, Integer durationInSeconds, String description, String eventSource, String resourceType,
+            List<VmRef> vms, VmRef reporter, int occurrence, Instant observedAt) {
+        this(source, deliveryId, eventId, eventType, eventStatus, notBefore, durationInSeconds, description,
+                eventSource, resourceType, vms, reporter, occurrence, observedAt, null);
     }
 
     /** The fleet event this report belongs to: EventId compared case-insensitively. */

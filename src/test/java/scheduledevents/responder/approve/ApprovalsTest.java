@@ -87,6 +87,27 @@ class ApprovalsTest {
     }
 
     @Test
+    void aScaleSetEventFromThePlatformTopicIsAcknowledgedOnTheScaleSetOnce() throws Exception {
+        String scaleSet = "/subscriptions/" + SUB + "/resourceGroups/rg/providers/Microsoft.Compute/"
+                + "virtualMachineScaleSets/web-vmss";
+        List<FleetEvent.Vm> vms = new ArrayList<>();
+        for (int i : new int[] {3, 7}) {
+            FleetEvent.Vm rebuilt = vm("web-vmss_" + i);
+            vms.add(new FleetEvent.Vm(rebuilt.name(), rebuilt.resourceId(), "rg", SUB, null, null, scaleSet));
+        }
+        store.put(event("E-SS", "Scheduled", vms));
+
+        ApproveAnswer answer = approvals.approve("E-SS", "alice");
+
+        assertEquals(200, answer.getStatus(), answer.getJson());
+        assertEquals("approved: Azure acknowledged it for scale set web-vmss",
+                JSON.readTree(answer.getJson()).path("Message").asText());
+        assertEquals(List.of("/subscriptions/" + SUB + "/resourcegroups/rg/providers/Microsoft.Compute/"
+                + "virtualMachineScaleSets/web-vmss/providers/Microsoft.Maintenance/scheduledevents/E-SS/acknowledge"),
+                arm.acknowledges().stream().map(FakeArm.Request::path).toList(), "not virtualMachines/web-vmss_3");
+    }
+
+    @Test
     void vmsWithoutAResourceIdAreSaidAndTheOthersApproved() throws Exception {
         store.put(event("E-2", "Scheduled", List.of(vm("vm-01"),
                 new FleetEvent.Vm("named-only", null, null, null, null, null))));

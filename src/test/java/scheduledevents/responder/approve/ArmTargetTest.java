@@ -49,6 +49,33 @@ class ArmTargetTest {
     }
 
     @Test
+    void vmsThePlatformReportedThroughTheirScaleSetAreApprovedOnTheScaleSetOnce() {
+        // as the platform topic's scale-set notification leaves them: a VM id rebuilt from the name, and the scale set
+        String scaleSet = "/subscriptions/" + SUB + "/resourceGroups/rg-web/providers/Microsoft.Compute/"
+                + "virtualMachineScaleSets/web-vmss";
+        ArmTarget.Targets t = ArmTarget.of(List.of(
+                new FleetEvent.Vm("web-vmss_3", vmId("rg-web", "web-vmss_3"), "rg-web", SUB, null, null, scaleSet),
+                vm("vm-01", vmId("rg-web", "vm-01")),
+                new FleetEvent.Vm("web-vmss_7", vmId("rg-web", "web-vmss_7"), "rg-web", SUB, null, null,
+                        scaleSet.toLowerCase())));
+
+        assertEquals(List.of(new ArmTarget(SUB, "rg-web", ArmTarget.SCALE_SET, "web-vmss",
+                List.of("web-vmss_3", "web-vmss_7")), new ArmTarget(SUB, "rg-web", ArmTarget.VM, "vm-01",
+                List.of("vm-01"))), t.targets());
+        assertEquals("/subscriptions/" + SUB + "/resourcegroups/rg-web/providers/Microsoft.Compute/"
+                + "virtualMachineScaleSets/web-vmss", t.targets().get(0).path());
+        assertEquals(List.of(), t.unknown());
+    }
+
+    @Test
+    void aScaleSetIdThatNamesNoScaleSetLeavesTheVmsOwnTarget() {
+        ArmTarget.Targets t = ArmTarget.of(List.of(new FleetEvent.Vm("vm-01", vmId("rg-web", "vm-01"), "rg-web", SUB,
+                null, null, vmId("rg-web", "other") + "/../virtualMachineScaleSets/x")));
+
+        assertEquals(List.of(new ArmTarget(SUB, "rg-web", ArmTarget.VM, "vm-01", List.of("vm-01"))), t.targets());
+    }
+
+    @Test
     void vmsWithoutAUsableResourceIdAreNamedNotGuessed() {
         ArmTarget.Targets t = ArmTarget.of(List.of(vm("only-a-name", null), vm("odd", "vm-01"),
                 vm("storage", "/subscriptions/" + SUB + "/resourceGroups/rg/providers/Microsoft.Storage/"

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -235,6 +236,65 @@ abstract class FleetStoreContract {
         assertEquals("Started", e.eventStatus());
         assertEquals(List.of("agent", "platform"), e.sources());
         assertTrue(store.event("abc-12").isEmpty());
+    }
+
+    @Test
+    void aScaleSetThePlatformReportedVmsThroughIsKeptAndMergesWithWhatTheirAgentsSay() {
+        String scaleSet = "/subscriptions/" + Reports.SUB + "/resourceGroups/rg-web/providers/Microsoft.Compute/"
+                + "virtualMachineScaleSets/web-vmss";
+        List<VmRef> fromPlatform = List.of(
+                new VmRef("web-vmss_3", Reports.vmResourceId("web-vmss_3"), "rg-web", Reports.SUB, scaleSet),
+                new VmRef("web-vmss_7", Reports.vmResourceId("web-vmss_7"), "rg-web", Reports.SUB, scaleSet));
+        List<VmRef> byName = List.of(new VmRef("web-vmss_3", null, null, null), new VmRef("web-vmss_7", null, null,
+                null));
+        String instance7 = scaleSet + "/virtualMachines/7";
+
+        // the platform first, then web-vmss_3's agent; web-vmss_7's agent first, then the platform
+        store.apply(List.of(Reports.platformOn(scaleSet, "n-1", "SS-1", "Scheduled", fromPlatform, t(0))));
+        store.apply(List.of(agent("ss-1", "Scheduled", byName, "web-vmss_3", t(1))));
+        FleetReport seven = agent("ss-2", "Scheduled", byName, "web-vmss_7", t(0));
+        store.apply(List.of(new FleetReport(seven.source(), seven.deliveryId(), seven.eventId(), seven.eventType(),
+                seven.eventStatus(), seven.notBefore(), seven.durationInSeconds(), seven.description(),
+                seven.eventSource(), seven.resourceType(), byName,
+                new VmRef("web-vmss_7", instance7, "rg-web", Reports.SUB), 1, t(0))));
+        store.apply(List.of(Reports.platformOn(scaleSet, "n-2", "SS-2", "Scheduled", fromPlatform, t(1))));
+
+        List<FleetEvent.Vm> first = store.event("ss-1").orElseThrow().vms();
+        assertEquals(List.of(scaleSet, scaleSet), first.stream().map(FleetEvent.Vm::scaleSetId).toList());
+        assertEquals(Reports.vmResourceId("web-vmss_3"), first.get(0).resourceId());
+        assertEquals("Scheduled", first.get(0).status(), "its agent's report is kept beside the scale set");
+        List<FleetEvent.Vm> second = store.event("ss-2").orElseThrow().vms();
+        assertEquals(List.of(scaleSet, scaleSet), second.stream().map(FleetEvent.Vm::scaleSetId).toList(),
+                "the platform's scale set fills in what the agent did not say");
+        assertEquals(instance7, second.get(1).resourceId(), "the agent's own resource id is kept");
+        assertEquals("Scheduled", second.get(1).status());
+        // an agent's VM never gets a scale set from nowhere
+        store.apply(List.of(agent("plain-1", "Scheduled", names(1), vmName(1), t(0))));
+        assertNull(store.event("plain-1").orElseThrow().vms().get(0).scaleSetId());
+    }
+
+    @Test
+    void twoVmsOfOneEventBothKeptFromThePlatformTopic() {
+        // Azure publishes one notification per VM: same EventId, status and eventTime, each naming its own VM
+        String onA = Reports.vmResourceId("vm-a");
+        String onB = Reports.vmResourceId("vm-b");
+        ApplyResult a = store.apply(List.of(Reports.platformOn(onA, "n-a", "PLAT-2", "Scheduled",
+                List.of(Reports.vmInGroup("vm-a")), t(0))));
+        ApplyResult b = store.apply(List.of(Reports.platformOn(onB, "n-b", "PLAT-2", "Scheduled",
+                List.of(Reports.vmInGroup("vm-b")), t(0))));
+        // a re-publication of vm-a's (another id, the resource id in another case) is the same report
+        ApplyResult again = store.apply(List.of(Reports.platformOn(onA.toLowerCase(Locale.ROOT), "n-a2",
+                "plat-2", "Scheduled", List.of(Reports.vmInGroup("vm-a")), t(0))));
+
+        assertEquals(new ApplyResult(1, 0, 1, 2), a);
+        assertEquals(new ApplyResult(1, 0, 0, 0), b, "vm-b's notification is no duplicate of vm-a's");
+        assertEquals(new ApplyResult(1, 1, 0, 0), again);
+        FleetEvent e = store.event("plat-2").orElseThrow();
+        assertEquals(List.of("vm-a", "vm-b"), e.vms().stream().map(FleetEvent.Vm::name).toList());
+        assertEquals(List.of(Reports.vmResourceId("vm-a"), Reports.vmResourceId("vm-b")),
+                e.vms().stream().map(FleetEvent.Vm::resourceId).toList());
+        assertEquals(List.of("platform"), e.sources());
+        assertEquals(Map.of("mail Scheduled/1", 1, "webhook Scheduled/1", 1), outbox(store), "notified once");
     }
 
     @Test

@@ -54,4 +54,20 @@ final class Reports {
         return new FleetReport(ReportSource.PLATFORM, "p-" + status + "-" + observedAt, eventId, type, status,
                 notBefore, 5, "Host update", "Platform", "VirtualMachine", vms, null, 1, observedAt);
     }
+
+    /** The platform's notification published on one resource (as the parser takes it from resourceInfo.id). */
+    static FleetReport platformOn(String publishedOn, String deliveryId, String eventId, String status,
+            List<VmRef> vms, Instant observedAt) {
+        return new FleetReport(ReportSource.PLATFORM, deliveryId, eventId, "Freeze", status, NOT_BEFORE, 5,
+                "Host update", "Platform", "VirtualMachine", vms, null, 1, observedAt, publishedOn);
+    }
+
+    /** A VM in rg-web with its resource id, as the platform's notification on that VM gives it. */
+    static VmRef vmInGroup(String name) {
+        return new VmRef(name, vmResourceId(name), "rg-web", SUB);
+    }
+
+    static String vmResourceId(String name) {
+        return "/subscriptions/" + SUB + "/resourceGroups/rg-web/providers/Microsoft.Compute/virtualMachines/" + name;
+    }
 }

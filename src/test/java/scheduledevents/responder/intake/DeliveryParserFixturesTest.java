@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Instant;
 import java.util.List;
@@ -107,20 +108,24 @@ class DeliveryParserFixturesTest {
                 + "/resourcegroups/rg-prod/providers/microsoft.compute/virtualmachines/myvm", "rg-prod", SUB);
         assertEquals(List.of(new FleetReport(ReportSource.PLATFORM, "c41e9d07-55aa-4b2e-9f63-0d8e7a1b2c3d",
                 "9a8b7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d", "Reboot", "Completed", null, -1, REBOOT_TEXT, "User",
-                "VirtualMachine", List.of(myvm), null, 1, Instant.parse("2026-12-01T10:20:13.2675752Z"))),
+                "VirtualMachine", List.of(myvm), null, 1, Instant.parse("2026-12-01T10:20:13.2675752Z"),
+                myvm.resourceId())),
                 delivery.reports());
     }
 
     @Test
-    void platformScaleSetEventRebuildsEachVmsResourceIdFromTheScaleSetsResourceGroup() throws Exception {
+    void platformScaleSetEventRebuildsEachVmsResourceIdAndKeepsTheScaleSetsId() throws Exception {
         Delivery delivery = parse("platform/vmss-freeze-scheduled.json", "application/json");
         String rg = "/subscriptions/" + SUB + "/resourceGroups/rg-web/providers/Microsoft.Compute/virtualMachines/";
+        String scaleSet = "/subscriptions/" + SUB
+                + "/resourceGroups/rg-web/providers/Microsoft.Compute/virtualMachineScaleSets/web-vmss";
         assertEquals(List.of(new FleetReport(ReportSource.PLATFORM, "7b0c1a52-93de-4f4e-a8f0-2f1f6c0e9a11",
                 "5E0F3C2A-1B7D-4C55-9D1E-8A6B2F40C3D7", "Freeze", "Scheduled", Instant.parse("2026-12-01T10:15:00Z"),
                 5, FREEZE_TEXT, "Platform", "VirtualMachine",
-                List.of(new VmRef("web-vmss_3", rg + "web-vmss_3", "rg-web", SUB),
-                        new VmRef("web-vmss_7", rg + "web-vmss_7", "rg-web", SUB)),
-                null, 1, Instant.parse("2026-12-01T10:00:01.1234567Z"))), delivery.reports());
+                List.of(new VmRef("web-vmss_3", rg + "web-vmss_3", "rg-web", SUB, scaleSet),
+                        new VmRef("web-vmss_7", rg + "web-vmss_7", "rg-web", SUB, scaleSet)),
+                null, 1, Instant.parse("2026-12-01T10:00:01.1234567Z"), scaleSet)),
+                delivery.reports());
     }
 
     @Test
@@ -131,7 +136,25 @@ class DeliveryParserFixturesTest {
         assertEquals(List.of(new FleetReport(ReportSource.PLATFORM, "0f6c2d9e-8b1a-4c3d-9e2f-7a6b5c4d3e2f",
                 "3C2B1A09-8F7E-4D6C-5B4A-392817161514", "Preempt", "Scheduled", Instant.parse("2026-12-01T11:00:30Z"),
                 -1, "", "Platform", "VirtualMachine", List.of(spot), null, 1,
-                Instant.parse("2026-12-01T11:00:00.5Z"))), delivery.reports());
+                Instant.parse("2026-12-01T11:00:00.5Z"), spot.resourceId())), delivery.reports());
+    }
+
+    @Test
+    void platformNotificationsOfOneEventAreToldApartByTheResourceTheyWerePublishedOn() throws Exception {
+        String one = new String(fixture("platform/vm-reboot-completed.json"), StandardCharsets.UTF_8);
+        String other = one.replace("myvm", "othervm").replace("c41e9d07", "d52fae18");
+        String noId = one.replace("\"id\":\"/subscriptions/", "\"id\":\"elsewhere/subscriptions/");
+        String neither = noId.replace("\"subject\":\"/subscriptions/", "\"subject\":\"nowhere/");
+        String rg = "/subscriptions/" + SUB + "/resourcegroups/rg-prod/providers/microsoft.compute/virtualmachines/";
+
+        assertEquals(rg + "myvm", parser.parse(one.getBytes(StandardCharsets.UTF_8), null, RECEIVED)
+                .reports().get(0).publishedOn(), "resourceInfo.id up to the VM, without the maintenance resource");
+        assertEquals(rg + "othervm", parser.parse(other.getBytes(StandardCharsets.UTF_8), null, RECEIVED)
+                .reports().get(0).publishedOn());
+        assertEquals(rg + "myvm", parser.parse(noId.getBytes(StandardCharsets.UTF_8), null, RECEIVED)
+                .reports().get(0).publishedOn(), "else the subject");
+        assertNull(parser.parse(neither.getBytes(StandardCharsets.UTF_8), null, RECEIVED)
+                .reports().get(0).publishedOn());
     }
 
     @Test

@@ -187,7 +187,10 @@ class DeliveryParserHostileTest {
         String body = new String(fixture("platform/vmss-freeze-scheduled.json"), StandardCharsets.UTF_8)
                 .replace("\"web-vmss_7\"", "\"../../evil/x\"");
         List<VmRef> vms = parse(body).reports().get(0).vms();
-        assertEquals(new VmRef("../../evil/x", null, "rg-web", "00000000-1111-2222-3333-444444444444"), vms.get(1));
+        // the scale set's id comes from resourceInfo.id, never from the name
+        assertEquals(new VmRef("../../evil/x", null, "rg-web", "00000000-1111-2222-3333-444444444444",
+                "/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-web/providers/"
+                        + "Microsoft.Compute/virtualMachineScaleSets/web-vmss"), vms.get(1));
     }
 
     @Test
