@@ -7,17 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.camel.main.Main;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,7 +23,6 @@ import scheduledevents.responder.api.Access;
 import scheduledevents.responder.approve.ArmApprover;
 import scheduledevents.testing.FakeArm;
 import scheduledevents.testing.FleetDeliveries;
-import scheduledevents.testing.Ports;
 
 /**
  * {@code POST /api/events/{eventId}/approve} through the real responder/routes/*.yaml in process, with the real
@@ -37,37 +33,26 @@ class ResponderApproveRoutesTest {
     private static final String SECRET = "s3cret-delivery-approve";
     private static final String TOKEN = "api-token-approve-123";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY)
-            .connectTimeout(Duration.ofSeconds(2)).build();
 
     @TempDir
     static Path dir;
     static FakeArm arm;
     static RecordingParts parts;
-    static Main main;
-    static int port;
+    static RoutesResponder responder;
 
     @BeforeAll
     static void start() throws Exception {
         arm = FakeArm.start();
         parts = new RecordingParts();
         parts.tokens = arm::token;
-        port = Ports.free();
-        Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("responder.host", "127.0.0.1");
-        settings.put("responder.port", String.valueOf(port));
-        settings.put("responder.delivery-secret", SECRET);
-        settings.put("responder.api-token", TOKEN);
-        settings.put("responder.data-dir", dir.resolve("data").toString());
-        settings.put("responder.arm.url", arm.url());
-        main = ResponderRunner.newMain(null, Path.of("responder", "routes"), settings, parts.factory());
-        main.start();
+        responder = RoutesResponder.start(dir, parts, Map.of("responder.delivery-secret", SECRET,
+                "responder.api-token", TOKEN, "responder.arm.url", arm.url()));
     }
 
     @AfterAll
     static void stop() {
-        if (main != null) {
-            main.stop();
+        if (responder != null) {
+            responder.close();
         }
         if (arm != null) {
             arm.close();
@@ -79,9 +64,7 @@ class ResponderApproveRoutesTest {
                 Instant.parse("2026-12-01T10:15:00Z"));
         Instant at = Instant.parse("2026-12-01T10:00:00Z");
         for (String vm : vms) {
-            // the platform topic sends one event per VM (each at its own time: the store takes two platform
-            // reports of one status at one instant for the same report)
-            at = at.plusSeconds(1);
+            // the platform topic sends one notification per VM, here all at one instant
             HttpResponse<String> delivered = send(HttpRequest.newBuilder(uri("/events/eventgrid"))
                     .header("x-delivery-secret", SECRET).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(FleetDeliveries.batch(FleetDeliveries.platformEvent(
@@ -91,7 +74,7 @@ class ResponderApproveRoutesTest {
     }
 
     private static URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + port + path);
+        return responder.uri(path);
     }
 
     private static HttpResponse<String> approve(String eventId, String... headers) throws Exception {
@@ -104,7 +87,7 @@ class ResponderApproveRoutesTest {
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-        return HTTP.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        return responder.send(request.timeout(Duration.ofSeconds(30)));
     }
 
     private static String session(String name) {
