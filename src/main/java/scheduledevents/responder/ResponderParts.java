@@ -35,6 +35,11 @@ public record ResponderParts(Intake intake, Fleet fleet, Notifier notifier, Auto
         this(intake, fleet, notifier, resources, null);
     }
 
+    /** The same parts with approvals' tokens from {@code tokens} (the demo's stand-in of Azure). */
+    public ResponderParts withTokens(ArmApprover.Tokens tokens) {
+        return new ResponderParts(intake, fleet, notifier, resources, tokens);
+    }
+
     /** The token source of approvals: the given one, else the managed identity's. */
     public ArmApprover.Tokens tokens(ArmSettings arm) {
         return tokens != null ? tokens : new ManagedIdentityTokens(arm);

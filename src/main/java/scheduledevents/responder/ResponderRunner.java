@@ -16,6 +16,7 @@ import java.util.function.Function;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
+import scheduledevents.responder.demo.DemoArm;
 import scheduledevents.responder.demo.FleetDemo;
 import scheduledevents.settings.InvalidSettingException;
 
@@ -65,18 +66,31 @@ public final class ResponderRunner {
         return runMain(newMain(config, routes, Map.of(), ResponderParts.Factory.REAL), err);
     }
 
-    /** {@code --responder --demo}: the responder on an embedded database, fed by a small simulated fleet. */
+    /**
+     * {@code --responder --demo}: the responder on an embedded database, fed by a small simulated fleet; its
+     * approvals go to the demo's loopback stand-in of Azure with that stand-in's token (never to Azure, never to a
+     * managed identity).
+     */
     private static int demo(Path config, Path routes, PrintStream err) {
         Path dir;
+        DemoArm arm;
         try {
             dir = FleetDemo.newFolder();
+            arm = FleetDemo.newArm().start();
         } catch (IOException e) {
             err.println("scheduled-events-agent: cannot start the demo: " + e.getMessage());
             return 1;
         }
-        Main main = newMain(config, routes, FleetDemo.overrides(dir), ResponderParts.Factory.REAL);
+        Main main;
+        try {
+            main = newMain(config, routes, FleetDemo.overrides(dir, arm.url()),
+                    (settings, metrics, clock) -> ResponderParts.real(settings, metrics, clock).withTokens(arm::token));
+        } catch (RuntimeException e) {
+            arm.close();
+            throw e;
+        }
         int port = main.configure().httpServer().getPort();
-        return FleetDemo.run(dir, port, err, whenStarted -> {
+        return FleetDemo.run(dir, port, arm, err, whenStarted -> {
             main.addMainListener(new MainListenerSupport() {
                 @Override
                 public void afterStart(BaseMainSupport started) {

@@ -382,8 +382,14 @@ public abstract class TestAgent implements AutoCloseable {
             awaitExit(Duration.ofSeconds(20));
         }
 
+        /**
+         * Kills it and whatever it started (the responder demo's agents): those are listed first, since once their
+         * parent is gone they are no longer its descendants, and a test that failed before a clean stop must not
+         * leave them running.
+         */
         @Override
         public void close() {
+            List<ProcessHandle> children = process.descendants().toList();
             if (process.isAlive()) {
                 process.destroyForcibly();
                 try {
@@ -392,6 +398,7 @@ public abstract class TestAgent implements AutoCloseable {
                     Thread.currentThread().interrupt();
                 }
             }
+            children.forEach(ProcessHandle::destroyForcibly);
         }
 
         private static String lastLines(String text, int n) {

@@ -28,8 +28,9 @@ import scheduledevents.simulator.Scenario;
  * sink) each poll an IMDS simulator of its own VM; all simulators play the {@code fleet} scenario. The agents
  * publish to an {@link EventGridRelay} (a loopback topic with a throw-away certificate made by keytool), which
  * delivers to the responder as an Event Grid subscription does. A fifth VM, spot-09, runs no agent: only the
- * platform topic, emulated here from the simulator's document, reports it. The responder runs on an embedded
- * database in a temporary folder until Ctrl-C.
+ * platform topic, emulated here from the simulator's document, reports it. "Approve now" goes to a {@link DemoArm}
+ * on loopback, which approves the event in the VMs' simulators, so it starts early as in Azure. The responder runs
+ * on an embedded database in a temporary folder until Ctrl-C.
  */
 public final class FleetDemo {
     static final List<String> AGENT_VMS = List.of("vm-01", "vm-02", "vm-03", "vm-04");
@@ -37,6 +38,9 @@ public final class FleetDemo {
     public static final String DEMO_TOKEN = "demo-api-token";
     private static final String TOPIC_KEY = "demo-topic-key";
     private static final char[] STORE_PASSWORD = "demo-only".toCharArray();
+    // where the demo's VMs are: the simulator's compute metadata and the emulated platform topic say so
+    private static final String SUBSCRIPTION = "00000000-1111-2222-3333-444444444444";
+    private static final String GROUP = "rg-prod";
 
     private FleetDemo() {
     }
@@ -46,36 +50,49 @@ public final class FleetDemo {
         return Files.createTempDirectory("scheduled-events-responder-demo-");
     }
 
-    /** The settings the demo runs the responder with: embedded database in {@code dir}, the demo's secrets. */
-    public static Map<String, String> overrides(Path dir) {
+    /** The demo's stand-in of Azure Resource Manager (not started), for the demo VMs' subscription and group. */
+    public static DemoArm newArm() {
+        return new DemoArm(SUBSCRIPTION, GROUP);
+    }
+
+    /**
+     * The settings the demo runs the responder with: embedded database in {@code dir}, the demo's secrets, its
+     * approvals sent to {@code armUrl} (the demo's {@link DemoArm}).
+     */
+    public static Map<String, String> overrides(Path dir, String armUrl) {
         Map<String, String> overrides = new LinkedHashMap<>();
         overrides.put("responder.data-dir", dir.resolve("responder").toString());
         overrides.put("responder.db.url", "");
         overrides.put("responder.delivery-secret", DEMO_SECRET);
         overrides.put("responder.api-token", DEMO_TOKEN);
         overrides.put("responder.notify", "");
+        overrides.put("responder.arm.url", armUrl);
         return overrides;
     }
 
     /**
      * @param port      the responder's port (responder.port)
+     * @param arm       the responder's stand-in of Azure (started; closed with the demo), told where each VM is
      * @param responder runs the responder (set up with {@link #overrides}) until it stops, calling the Runnable once
      *                  its routes are up; answers the exit code
      */
-    public static int run(Path dir, int port, PrintStream err, Function<Runnable, Integer> responder) {
+    public static int run(Path dir, int port, DemoArm arm, PrintStream err, Function<Runnable, Integer> responder) {
         List<AutoCloseable> running = java.util.Collections.synchronizedList(new ArrayList<>());
+        running.add(arm);
         Thread cleanup = new Thread(() -> closeAll(running), "demo-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
         String base = "http://127.0.0.1:" + port;
         err.printf("Responder demo: fleet events appear within a minute at%n"
                 + "  curl -s -H 'Authorization: Bearer %s' %s/api/events%n"
-                + "Four agents (vm-01..vm-04) and the platform topic report the 'fleet' scenario; data in %s. "
-                + "Ctrl-C ends it.%n", DEMO_TOKEN, base, dir);
+                + "and on the page %s/ (any name, token %s). Four agents (vm-01..vm-04) and the platform topic "
+                + "report the 'fleet' scenario; data in %s. Approve now is answered by the demo's stand-in of Azure "
+                + "(approvals go to %s, never to Azure). Ctrl-C ends it.%n", DEMO_TOKEN, base, base, DEMO_TOKEN, dir,
+                arm.url());
         try {
             // the fleet starts beside the responder, not on Camel's start-up thread: its agents take seconds
             return responder.apply(() -> new Thread(() -> {
                 try {
-                    startFleet(dir, URI.create(base + "/events/eventgrid"), running, err);
+                    startFleet(dir, URI.create(base + "/events/eventgrid"), arm, running, err);
                 } catch (IOException | InterruptedException e) {
                     err.println("scheduled-events-agent: the demo fleet did not start: " + e.getMessage());
                 }
@@ -90,7 +107,7 @@ public final class FleetDemo {
         }
     }
 
-    private static void startFleet(Path dir, URI webhook, List<AutoCloseable> running, PrintStream err)
+    private static void startFleet(Path dir, URI webhook, DemoArm arm, List<AutoCloseable> running, PrintStream err)
             throws IOException, InterruptedException {
         DemoTls tls = DemoTls.make(dir.resolve("tls"), STORE_PASSWORD);
         EventGridRelay relay = new EventGridRelay(tls.keyStore(), STORE_PASSWORD, TOPIC_KEY, webhook, DEMO_SECRET, 4)
@@ -102,6 +119,7 @@ public final class FleetDemo {
             ImdsSimulator simulator = new ImdsSimulator("127.0.0.1", 0, vm, java.time.Clock.systemUTC()).start();
             running.add(simulator);
             simulators.add(simulator);
+            arm.vm(vm, simulator.baseUrl());
             running.add(startAgent(dir, vm, simulator.baseUrl(), relay.topicEndpoint(), tls.trustStore()));
         }
         // the agents need a few seconds to start; the scenario's first event appears 2 s after it starts
@@ -116,6 +134,7 @@ public final class FleetDemo {
             return t;
         });
         String documentUrl = simulators.get(0).baseUrl() + "/metadata/scheduledevents?api-version=2020-07-01";
+        arm.platformView(simulators.get(0).baseUrl());
         HttpClient client = HttpClient.newHttpClient();
         ObjectMapper json = new ObjectMapper();
         platformPoll.scheduleWithFixedDelay(() -> {
@@ -196,8 +215,6 @@ public final class FleetDemo {
      * an event appears, changes status or goes (Completed after Started, else Canceled).
      */
     static final class PlatformTopic {
-        private static final String SUBSCRIPTION = "00000000-1111-2222-3333-444444444444";
-        private static final String GROUP = "rg-prod";
         private final EventGridRelay relay;
         private final Map<String, JsonNode> last = new LinkedHashMap<>();
 
