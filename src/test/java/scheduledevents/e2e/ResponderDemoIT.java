@@ -11,9 +11,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import scheduledevents.responder.demo.FleetDemo;
+import scheduledevents.testing.FakeArm;
 import scheduledevents.testing.Ports;
 import scheduledevents.testing.TestAgent;
 
@@ -41,7 +43,7 @@ class ResponderDemoIT {
                         && freeze.path("Sources").toString().contains("platform")
                         && freeze.path("ReportedBy").size() == 4 && freeze.path("Vms").size() == 5;
             });
-            java.util.List<ProcessHandle> agents = ProcessHandle.of(demo.pid()).orElseThrow().descendants().toList();
+            List<ProcessHandle> agents = ProcessHandle.of(demo.pid()).orElseThrow().descendants().toList();
             assertTrue(agents.size() >= 4, "the demo's agents run as child processes: " + agents.size());
             demo.stop();
             demo.await("Ctrl-C ends the demo's agents too", () -> agents.stream().noneMatch(ProcessHandle::isAlive));
@@ -52,13 +54,16 @@ class ResponderDemoIT {
      * Approve now in the demo does what it does in Azure, without Azure: the demo's stand-in of the Maintenance
      * resource provider on loopback approves the event in the VMs' simulators, so their agents report it Started
      * before its NotBefore. Approved as soon as the Freeze is Scheduled and vm-01's agent has reported it (with its
-     * resource id, which the approval needs): the scenario starts it by itself about 30 s after it appears.
+     * resource id, which the approval needs): the scenario starts it by itself about 30 s after it appears. The
+     * process is given a managed identity and an ARM URL (FakeArm, as Azure Container Apps would set them): the demo
+     * must ask neither.
      */
     @Test
     void approveNowInTheDemoStartsTheEventEarlyThroughTheLoopbackStandInOfAzure() throws Exception {
         int port = Ports.free();
-        try (TestAgent demo = TestAgent.jar(dir).env("RESPONDER_PORT", String.valueOf(port))
-                .args("--responder", "--demo").start()) {
+        try (FakeArm azure = FakeArm.start();
+                TestAgent demo = TestAgent.jar(dir).env("RESPONDER_PORT", String.valueOf(port)).env(azure.env())
+                        .args("--responder", "--demo").start()) {
             URI api = URI.create("http://127.0.0.1:" + port + "/api/events");
             demo.await("the Freeze, Scheduled, reported by vm-01's agent", () -> {
                 JsonNode freeze = freeze(api);
@@ -85,6 +90,8 @@ class ResponderDemoIT {
             assertTrue(started.isBefore(notBefore), "Started at " + started + ", not before NotBefore " + notBefore
                     + ": the approval did not start it early");
             assertTrue(demo.output().contains("approvals go to http://127.0.0.1:"), demo.output());
+            assertEquals(List.of(), azure.tokenRequests(), "the demo asked the managed identity for a token");
+            assertEquals(List.of(), azure.acknowledges(), "the demo's approval went to RESPONDER_ARM_URL");
         }
     }
 
