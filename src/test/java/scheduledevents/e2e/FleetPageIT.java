@@ -52,7 +52,8 @@ import scheduledevents.testing.TestResponder;
  * the packaged jar as the responder and fed through its real webhook with the agent's and the platform's deliveries.
  * Screenshots go to target/: fleet-page-desktop.png (the whole page at 1280 px), fleet-page.png (its first screen, as
  * docs/fleet-page.png), fleet-page-phone.png (a 390 px phone's first screen), fleet-page-phone-full.png (the whole
- * page at 390 px), fleet-page-dark.png (the first screen in the dark palette).
+ * page at 390 px), fleet-page-dark.png (the first screen in the dark palette),
+ * fleet-page-many-vms-phone.png (an event on 30 VMs at 390 px, its list folded to the searched VM and 7 more).
  *
  * <p>Without Chromium, {@code -Dbrowser.skip=true} leaves these tests out (README); otherwise a missing browser is a
  * failure that says so. One responder and one browser for the class; each test starts signed out.
@@ -503,6 +504,63 @@ class FleetPageIT {
                 .contains("failed"));
         assertNotNull(classInCard(REBOOT.eventId(), "button.approve"),
                 "a failed approval may be tried again");
+    }
+
+    @Test
+    @Order(11)
+    void anEventOnManyVmsShowsItsFirstRowsAndTheRestOnAsking() throws Exception {
+        signIn();
+        List<String> names = new ArrayList<>();
+        List<ObjectNode> reports = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            names.add(String.format("scale-web-%02d", i));
+        }
+        FleetDeliveries.Event wave = new FleetDeliveries.Event("3B7C9D10-SCALE-SET-REBOOT", "Reboot", names,
+                Instant.now().plus(90, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS));
+        for (String name : names) {
+            reports.add(FleetDeliveries.agentEvent(wave, name, "rg-scale", "Scheduled", Instant.now()));
+        }
+        deliver(reports);
+        await("the 30 VMs' event", () -> shownIds().contains(wave.eventId()));
+        assertEquals(30, card(wave.eventId()).findElements(By.cssSelector(".vm-row")).size());
+        assertEquals(List.of("scale-web-00", "scale-web-07"), firstAndLastShown(wave.eventId()));
+        assertEquals("Show all 30 VMs", card(wave.eventId()).findElement(By.cssSelector("button.vm-fold")).getText());
+
+        clickInCard(wave.eventId(), "button.vm-fold");
+        await("all 30 rows", () -> shownRows(wave.eventId()).size() == 30);
+        // a redraw (new data) keeps the list open
+        FleetDeliveries.Event other = new FleetDeliveries.Event("6A2E4F80-REDRAW-FREEZE", "Freeze",
+                List.of("vm-other-01"), Instant.now().plus(5, ChronoUnit.HOURS));
+        deliver(List.of(FleetDeliveries.agentEvent(other, "vm-other-01", "rg-other", "Scheduled", Instant.now())));
+        await("the redraw", () -> shownIds().contains(other.eventId()));
+        assertEquals(30, shownRows(wave.eventId()).size(), "a redraw folded the list again");
+        assertEquals("Show fewer", card(wave.eventId()).findElement(By.cssSelector("button.vm-fold")).getText());
+
+        // a new page starts folded; a VM searched for is among the rows shown, first, even when it is the 28th
+        browser.get(responder.uri("/?vm=web-27").toString());
+        await("the searched event", () -> shownIds().equals(List.of(wave.eventId())));
+        assertEquals(List.of("scale-web-27", "scale-web-06"), firstAndLastShown(wave.eventId()));
+        screenshot(Path.of("target", "fleet-page-many-vms-phone.png"), 390, 0);
+        clickInCard(wave.eventId(), "button.vm-fold");
+        await("all 30 rows again", () -> shownRows(wave.eventId()).size() == 30);
+        clickInCard(wave.eventId(), "button.vm-fold");
+        await("folded by Show fewer", () -> shownRows(wave.eventId()).size() == 8);
+    }
+
+    /** The data-vm of each VM row of the event's card that is displayed, in page order. */
+    @SuppressWarnings("unchecked")
+    static List<String> shownRows(String eventId) {
+        Object names = js("const c = Array.from(document.querySelectorAll('.event'))"
+                + ".find(e => e.getAttribute('data-event-id') === arguments[0]); return c ? Array.from("
+                + "c.querySelectorAll('.vm-row')).filter(r => r.offsetParent !== null).map(r => r.getAttribute('data-vm'))"
+                + " : [];", eventId);
+        return names == null ? List.of() : (List<String>) names;
+    }
+
+    static List<String> firstAndLastShown(String eventId) {
+        List<String> shown = shownRows(eventId);
+        assertEquals(8, shown.size(), "rows shown: " + shown);
+        return List.of(shown.get(0), shown.get(shown.size() - 1));
     }
 
     @Test

@@ -18,7 +18,9 @@
  *   #upcoming .event[data-event-id]                   upcoming and in-progress events, soonest first
  *   #recent, #recent-list .event[data-event-id]       completed and canceled events (folded)
  *   .event .event-type, .event-status, .countdown, .event-id, .meaning, .description, .sources
- *   .event .vm-row[data-vm] (.vm-name, .vm-rg, .vm-sub, .vm-status)
+ *   .event .vm-row[data-vm] (.vm-name, .vm-rg, .vm-sub, .vm-status); over VM_FOLD_OVER VMs only the first
+ *                                                     VM_ROWS are shown (those the filters match first),
+ *   .event button.vm-fold                             the rest behind this button ("Show all N VMs" / "Show fewer")
  *   .event .approval (class approved | failed | refused | none), .event button.approve
  *   #approve-dialog, #approve-vms, #approve-confirm, #approve-cancel, #approve-result (class = the Outcome)
  */
@@ -28,6 +30,9 @@
   const MANY_VMS = 5;
   const DAY_MS = 24 * 3600 * 1000;
   const RECENT_MAX = 50;
+  // an event on a whole scale set or availability set: its first rows, the rest behind "Show all" (never just 1-2)
+  const VM_ROWS = 8;
+  const VM_FOLD_OVER = VM_ROWS + 2;
   const TYPES = ["Freeze", "Reboot", "Redeploy", "Preempt", "Terminate"];
   const STATUSES = ["Scheduled", "Started", "Completed", "Canceled"];
   const MEANING = {
@@ -46,7 +51,8 @@
     polling: null,
     signedIn: false,
     approving: null,
-    lastAnswer: null
+    lastAnswer: null,
+    unfolded: new Set()
   };
 
   const $ = (id) => document.getElementById(id);
@@ -388,12 +394,24 @@
       card.appendChild(el("p", "description", str(ev.Description)));
     }
 
-    card.appendChild(vmTable(vms));
+    card.appendChild(vmTable(ev, vms));
     card.appendChild(approval(ev));
     return card;
   }
 
-  function vmTable(vms) {
+  /** Whether a VM is one the resource group or VM name filter asks for (shown before the others). */
+  function wanted(vm, f) {
+    return Boolean((f.rg && str(vm.ResourceGroup).toLowerCase() === f.rg.toLowerCase())
+      || (f.vm && str(vm.Name).toLowerCase().includes(f.vm.toLowerCase())));
+  }
+
+  function vmTable(ev, allVms) {
+    const f = readFilters();
+    // stable: the filters' VMs first, then the rest in the API's order
+    const vms = allVms.filter((vm) => wanted(vm, f)).concat(allVms.filter((vm) => !wanted(vm, f)));
+    const key = str(ev.EventId).toLowerCase();
+    const foldable = vms.length > VM_FOLD_OVER;
+    const rows = [];
     const wrap = el("div", "vms");
     const table = el("table", "vm-table");
     const thead = el("thead");
@@ -432,10 +450,37 @@
       }
       tr.appendChild(st);
       body.appendChild(tr);
+      rows.push(tr);
     }
     table.appendChild(body);
     wrap.appendChild(table);
-    return wrap;
+    if (!foldable) {
+      return wrap;
+    }
+    const button = el("button", "ghost vm-fold");
+    button.type = "button";
+    const fold = (open) => {
+      rows.forEach((tr, i) => {
+        tr.hidden = !open && i >= VM_ROWS;
+      });
+      button.textContent = open ? "Show fewer" : "Show all " + vms.length + " VMs";
+      button.setAttribute("aria-expanded", String(open));
+    };
+    // kept through redraws: the page draws the events again whenever the data changes
+    fold(state.unfolded.has(key));
+    button.addEventListener("click", () => {
+      const open = !state.unfolded.has(key);
+      if (open) {
+        state.unfolded.add(key);
+      } else {
+        state.unfolded.delete(key);
+      }
+      fold(open);
+    });
+    const outer = el("div", "vms-folded");
+    outer.appendChild(wrap);
+    outer.appendChild(button);
+    return outer;
   }
 
   function approval(ev) {
