@@ -547,13 +547,33 @@ class FleetPageIT {
         await("folded by Show fewer", () -> shownRows(wave.eventId()).size() == 8);
     }
 
+    @Test
+    @Order(12)
+    void aVmThePlatformReportedThroughItsScaleSetNamesTheScaleSet() throws Exception {
+        signIn();
+        // Azure's own topic, published on scale set web-vmss for its instances web-vmss_3 and web-vmss_7
+        HttpResponse<String> answer = responder.deliver(
+                Files.readString(Fixtures.EVENTGRID.resolve("platform/vmss-freeze-scheduled.json")));
+        assertEquals(200, answer.statusCode(), answer.body());
+        String id = "5E0F3C2A-1B7D-4C55-9D1E-8A6B2F40C3D7";
+        await("the scale set's event", () -> shownIds().contains(id));
+        for (String vm : List.of("web-vmss_3", "web-vmss_7")) {
+            WebElement set = card(id).findElement(By.cssSelector(".vm-row[data-vm='" + vm + "'] .vm-scale-set"));
+            assertEquals("scale set web-vmss", set.getText());
+            assertTrue(set.getAttribute("title").endsWith("/virtualMachineScaleSets/web-vmss"),
+                    set.getAttribute("title"));
+        }
+        assertTrue(card(FREEZE.eventId()).findElements(By.cssSelector(".vm-scale-set")).isEmpty(),
+                "a VM reported on its own names no scale set");
+    }
+
     /** The data-vm of each VM row of the event's card that is displayed, in page order. */
     @SuppressWarnings("unchecked")
     static List<String> shownRows(String eventId) {
         Object names = js("const c = Array.from(document.querySelectorAll('.event'))"
                 + ".find(e => e.getAttribute('data-event-id') === arguments[0]); return c ? Array.from("
-                + "c.querySelectorAll('.vm-row')).filter(r => r.offsetParent !== null).map(r => r.getAttribute('data-vm'))"
-                + " : [];", eventId);
+                + "c.querySelectorAll('.vm-row')).filter(r => r.offsetParent !== null)"
+                + ".map(r => r.getAttribute('data-vm')) : [];", eventId);
         return names == null ? List.of() : (List<String>) names;
     }
 

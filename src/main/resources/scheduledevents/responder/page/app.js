@@ -18,8 +18,9 @@
  *   #upcoming .event[data-event-id]                   upcoming and in-progress events, soonest first
  *   #recent, #recent-list .event[data-event-id]       completed and canceled events (folded)
  *   .event .event-type, .event-status, .countdown, .event-id, .meaning, .description, .sources
- *   .event .vm-row[data-vm] (.vm-name, .vm-rg, .vm-sub, .vm-status); over VM_FOLD_OVER VMs only the first
- *                                                     VM_ROWS are shown (those the filters match first),
+ *   .event .vm-row[data-vm] (.vm-name with .vm-scale-set, .vm-rg, .vm-sub, .vm-status); over VM_FOLD_OVER
+ *                                                     VMs only the first VM_ROWS are shown (those the filters
+ *                                                     match first),
  *   .event button.vm-fold                             the rest behind this button ("Show all N VMs" / "Show fewer")
  *   .event .approval (class approved | failed | refused | none), .event button.approve
  *   #approve-dialog, #approve-vms, #approve-confirm, #approve-cancel, #approve-result (class = the Outcome)
@@ -429,6 +430,12 @@
       name.setAttribute("data-label", "VM");
       if (vm.ResourceId) {
         name.title = str(vm.ResourceId);
+      }
+      if (vm.ScaleSetId) {
+        // the platform reported it through its scale set: an approval goes to the scale set
+        const set = el("span", "vm-scale-set muted", "scale set " + str(vm.ScaleSetId).split("/").pop());
+        set.title = str(vm.ScaleSetId);
+        name.appendChild(set);
       }
       tr.appendChild(name);
       const rg = el("td", "vm-rg", str(vm.ResourceGroup) || "-");
