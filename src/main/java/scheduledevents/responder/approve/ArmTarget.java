@@ -84,13 +84,8 @@ public record ArmTarget(String subscriptionId, String resourceGroup, String type
 
     /** The target of one resource id, or null when it is not a VM's or a scale-set instance's. */
     static ArmTarget parse(String resourceId, String vmName) {
-        if (resourceId == null || !resourceId.startsWith("/")) {
-            return null;
-        }
-        String[] p = resourceId.split("/", -1);
-        // "", subscriptions, S, resourceGroups, G, providers, Microsoft.Compute, kind, name [, virtualMachines, i]
-        if (p.length < 9 || !p[1].equalsIgnoreCase("subscriptions") || !p[3].equalsIgnoreCase("resourceGroups")
-                || !p[5].equalsIgnoreCase("providers") || !p[6].equalsIgnoreCase("Microsoft.Compute")) {
+        String[] p = computeId(resourceId);
+        if (p == null) {
             return null;
         }
         String name = vmName == null ? p[8] : vmName;
@@ -106,16 +101,27 @@ public record ArmTarget(String subscriptionId, String resourceGroup, String type
 
     /** The scale set of {@code .../providers/Microsoft.Compute/virtualMachineScaleSets/SS}, or null. */
     static ArmTarget scaleSet(String scaleSetId, String vmName) {
-        if (scaleSetId == null || !scaleSetId.startsWith("/")) {
-            return null;
-        }
-        String[] p = scaleSetId.split("/", -1);
-        if (p.length == 9 && p[1].equalsIgnoreCase("subscriptions") && p[3].equalsIgnoreCase("resourceGroups")
-                && p[5].equalsIgnoreCase("providers") && p[6].equalsIgnoreCase("Microsoft.Compute")
-                && p[7].equalsIgnoreCase(SCALE_SET) && usable(p[2], p[4], p[8])) {
+        String[] p = computeId(scaleSetId);
+        if (p != null && p.length == 9 && p[7].equalsIgnoreCase(SCALE_SET) && usable(p[2], p[4], p[8])) {
             return new ArmTarget(p[2], p[4], SCALE_SET, p[8], List.of(vmName == null ? p[8] : vmName));
         }
         return null;
+    }
+
+    /**
+     * The segments of a Microsoft.Compute resource id, {@code "", subscriptions, S, resourceGroups, G, providers,
+     * Microsoft.Compute, kind, name [, ...]}, or null when it is not one.
+     */
+    private static String[] computeId(String id) {
+        if (id == null || !id.startsWith("/")) {
+            return null;
+        }
+        String[] p = id.split("/", -1);
+        if (p.length < 9 || !p[1].equalsIgnoreCase("subscriptions") || !p[3].equalsIgnoreCase("resourceGroups")
+                || !p[5].equalsIgnoreCase("providers") || !p[6].equalsIgnoreCase("Microsoft.Compute")) {
+            return null;
+        }
+        return p;
     }
 
     private static boolean usable(String... parts) {

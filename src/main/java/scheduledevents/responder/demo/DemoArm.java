@@ -14,6 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -99,7 +100,9 @@ public final class DemoArm implements AutoCloseable {
                 send(exchange, 404, "NotFound", "No such operation in the demo's stand-in of Azure.");
                 return;
             }
-            if (!("Bearer " + token).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+            String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+            if (authorization == null || !MessageDigest.isEqual(authorization.getBytes(StandardCharsets.UTF_8),
+                    ("Bearer " + token).getBytes(StandardCharsets.UTF_8))) {
                 send(exchange, 401, "InvalidAuthenticationToken", "The access token is invalid.");
                 return;
             }

@@ -62,7 +62,6 @@ public class FleetPage {
     }
 
     /** {@code GET /page/{file}}: one of the fixed list, else 404. */
-
     public byte[] asset(Exchange exchange, String file) {
         String type = file == null ? null : ASSETS.get(file);
         if (type == null) {

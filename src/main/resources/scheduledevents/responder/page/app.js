@@ -310,7 +310,7 @@
     const upcoming = $("upcoming");
     clear(upcoming);
     for (const ev of live) {
-      upcoming.appendChild(eventCard(ev, now));
+      upcoming.appendChild(eventCard(ev, now, f));
     }
     if (live.length === 0) {
       upcoming.appendChild(el("p", "empty", state.events.some(isLive)
@@ -329,7 +329,7 @@
     const recent = $("recent-list");
     clear(recent);
     for (const ev of done) {
-      recent.appendChild(eventCard(ev, now));
+      recent.appendChild(eventCard(ev, now, f));
     }
     if (done.length === 0) {
       recent.appendChild(el("p", "empty", "None."));
@@ -343,7 +343,7 @@
     return el("span", "badge " + className, text);
   }
 
-  function eventCard(ev, now) {
+  function eventCard(ev, now, f) {
     const vms = Array.isArray(ev.Vms) ? ev.Vms : [];
     const card = el("article", "card event " + statusClass(ev.EventStatus) + (vms.length >= MANY_VMS ? " many" : ""));
     card.setAttribute("data-event-id", str(ev.EventId));
@@ -395,7 +395,7 @@
       card.appendChild(el("p", "description", str(ev.Description)));
     }
 
-    card.appendChild(vmTable(ev, vms));
+    card.appendChild(vmTable(ev, vms, f));
     card.appendChild(approval(ev));
     return card;
   }
@@ -406,8 +406,7 @@
       || (f.vm && str(vm.Name).toLowerCase().includes(f.vm.toLowerCase())));
   }
 
-  function vmTable(ev, allVms) {
-    const f = readFilters();
+  function vmTable(ev, allVms, f) {
     // stable: the filters' VMs first, then the rest in the API's order
     const vms = allVms.filter((vm) => wanted(vm, f)).concat(allVms.filter((vm) => !wanted(vm, f)));
     const key = str(ev.EventId).toLowerCase();
