@@ -35,7 +35,8 @@ import java.util.regex.Pattern;
  * {@code StartRequests}), so the event starts early and the demo's agents report it Started, as in Azure.
  *
  * <p>Answers as ARM does: 200 when approved, 401 for another token, 404 for a resource or event it does not have
- * (a VM without an agent is answered from the simulator the emulated platform topic watches).
+ * (a VM without an agent is answered from the simulator the emulated platform topic watches), 502 when the VM's
+ * simulator fails or does not answer.
  */
 public final class DemoArm implements AutoCloseable {
     /** The acknowledge path; ARM's segments compared case-insensitively, as Azure does. */
@@ -120,20 +121,34 @@ public final class DemoArm implements AutoCloseable {
         }
     }
 
-    /** Approves {@code eventId} in the simulator as the VM would; 404 when its document has no such event. */
-    private Answer approve(URI imds, String vm, String eventId) throws IOException, InterruptedException {
+    /**
+     * Approves {@code eventId} in the simulator as the VM would; 404 when its document has no such event, 502 when
+     * the simulator fails or does not answer (the responder then shows it as Azure's failure, in words).
+     */
+    private Answer approve(URI imds, String vm, String eventId) throws InterruptedException {
         URI document = imds.resolve("/metadata/scheduledevents?api-version=2020-07-01");
-        HttpResponse<String> current = http.send(HttpRequest.newBuilder(document).header("Metadata", "true")
-                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-        if (current.statusCode() != 200 || !lists(JSON.readTree(current.body()), eventId, vm)) {
-            return new Answer(404, "NotFound", "Scheduled event not found.");
+        try {
+            HttpResponse<String> current = http.send(HttpRequest.newBuilder(document).header("Metadata", "true")
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            if (current.statusCode() != 200) {
+                return unavailable(current.statusCode());
+            }
+            if (!lists(JSON.readTree(current.body()), eventId, vm)) {
+                return new Answer(404, "NotFound", "Scheduled event not found.");
+            }
+            String body = JSON.writeValueAsString(Map.of("StartRequests", List.of(Map.of("EventId", eventId))));
+            HttpResponse<String> approved = http.send(HttpRequest.newBuilder(document).header("Metadata", "true")
+                    .header("Content-Type", "application/json").timeout(Duration.ofSeconds(5))
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            return approved.statusCode() == 200 ? new Answer(200, null, "Successfully Approved.")
+                    : unavailable(approved.statusCode());
+        } catch (IOException e) {
+            return new Answer(502, "BadGateway", "The VM's metadata service did not answer usably.");
         }
-        String body = JSON.writeValueAsString(Map.of("StartRequests", List.of(Map.of("EventId", eventId))));
-        HttpResponse<String> approved = http.send(HttpRequest.newBuilder(document).header("Metadata", "true")
-                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(5))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        return approved.statusCode() == 200 ? new Answer(200, null, "Successfully Approved.")
-                : new Answer(502, "BadGateway", "The VM's metadata service answered " + approved.statusCode() + ".");
+    }
+
+    private static Answer unavailable(int status) {
+        return new Answer(502, "BadGateway", "The VM's metadata service answered " + status + ".");
     }
 
     /** Whether the document holds {@code eventId} (any case) for {@code vm}. */

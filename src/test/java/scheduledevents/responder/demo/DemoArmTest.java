@@ -88,6 +88,20 @@ class DemoArmTest {
     }
 
     @Test
+    void aSimulatorThatFailsOrIsGoneIs502() throws Exception {
+        vm1.failNext(503, 1);
+        HttpResponse<String> failed = acknowledge(GROUP, "vm-01", "EVENT-A", arm.token());
+        assertEquals(502, failed.statusCode(), failed.body());
+        assertTrue(failed.body().contains("answered 503"), failed.body());
+        assertEquals(List.of(), vm1.approvals());
+
+        vm2.close();
+        HttpResponse<String> gone = acknowledge(GROUP, "vm-02", "EVENT-A", arm.token());
+        assertEquals(502, gone.statusCode(), gone.body());
+        assertTrue(gone.body().contains("did not answer"), gone.body());
+    }
+
+    @Test
     void anotherTokenIs401AndApprovesNothing() throws Exception {
         assertEquals(401, acknowledge(GROUP, "vm-01", "EVENT-A", "not-the-token").statusCode());
         assertEquals(401, acknowledge(GROUP, "vm-01", "EVENT-A", null).statusCode());
